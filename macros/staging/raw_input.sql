@@ -1,0 +1,94 @@
+{#-
+    The raw-data contract (../shared/reference/segmentation.md, section 1) and
+    the one place that decides where raw rows come from.
+
+    raw_table(name) returns a relation with exactly the contract columns, all
+    as text. Staging owns typing, so a malformed value is quarantined rather
+    than failing the load.
+      * default: the dbt source `raw.<name>` (the sample seeds, or a raw schema);
+      * DuckDB with var raw_data_path: the file <path>/<name>.parquet or
+        <path>/<name>.csv; a missing file is an empty table, a missing column
+        is null and an extra column is ignored.
+-#}
+
+{% macro raw_columns(table_name) %}
+    {%- set columns = {
+        'contacts': ['contact_id', 'email', 'created_at', 'email_opt_in'],
+        'events': ['event_id', 'contact_id', 'anonymous_id', 'event_type', 'occurred_at', 'channel', 'properties'],
+        'orders': ['order_id', 'contact_id', 'ordered_at', 'order_total', 'discount_total', 'currency', 'status',
+                   'shipping_method', 'product_tier'],
+    } -%}
+    {{ return(columns[table_name]) }}
+{% endmacro %}
+
+
+{% macro raw_table(table_name) %}
+    {{ return(adapter.dispatch('raw_table', 'behavioral_segmentation')(table_name)) }}
+{% endmacro %}
+
+
+{% macro default__raw_table(table_name) %}
+    (
+        select
+            {%- for column in raw_columns(table_name) %}
+            cast({{ column }} as {{ dbt.type_string() }}) as {{ column }}{{ "," if not loop.last }}
+            {%- endfor %}
+        from {{ source('raw', table_name) }}
+    )
+{% endmacro %}
+
+
+{% macro duckdb__raw_table(table_name) %}
+    {%- set path = config_path('raw_data_path') -%}
+    {%- if path is none -%}
+        {{ return(default__raw_table(table_name)) }}
+    {%- endif -%}
+    {%- set empty_typed -%}
+        select
+            {%- for column in raw_columns(table_name) %}
+            cast(null as varchar) as {{ column }}{{ "," if not loop.last }}
+            {%- endfor %}
+        where 1 = 0
+    {%- endset -%}
+    {%- set ns = namespace(reader=none) -%}
+    {%- if execute -%}
+        {%- set found = run_query(
+            "select file from glob('" ~ path ~ "/" ~ table_name ~ ".parquet') "
+            ~ "union all select file from glob('" ~ path ~ "/" ~ table_name ~ ".csv')"
+        ) -%}
+        {%- for row in found.rows -%}
+            {%- if ns.reader is none -%}
+                {%- if row[0].endswith('.parquet') -%}
+                    {%- set ns.reader = "select * from read_parquet('" ~ row[0] ~ "')" -%}
+                {%- else -%}
+                    {%- set ns.reader = "select * from read_csv('" ~ row[0] ~ "', header = true, all_varchar = true)" -%}
+                {%- endif -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    (
+        select
+            {%- for column in raw_columns(table_name) %}
+            cast({{ column }} as varchar) as {{ column }}{{ "," if not loop.last }}
+            {%- endfor %}
+        from (
+            {{ empty_typed }}
+            {%- if ns.reader is not none %}
+            union all by name
+            {{ ns.reader }}
+            {%- endif %}
+        ) as raw_rows
+    )
+{% endmacro %}
+
+
+{#- One text rendering of a raw row, kept in quarantine so nothing is lost. -#}
+{% macro raw_record(table_name) -%}
+    {%- set parts = [] -%}
+    {%- for column in raw_columns(table_name) -%}
+        {%- do parts.append("'" ~ column ~ "='") -%}
+        {%- do parts.append("coalesce(" ~ column ~ ", '<null>')") -%}
+        {%- if not loop.last %}{%- do parts.append("' | '") -%}{%- endif -%}
+    {%- endfor -%}
+    {{ dbt.concat(parts) }}
+{%- endmacro %}

@@ -1,0 +1,34 @@
+-- One row: the date the whole build is computed as of. The var as_of_date
+-- when set, else the latest date present in the staged raw data.
+{%- set as_of_literal = as_of_date_literal() %}
+with
+
+events as (
+    select max(occurred_date) as latest_date from {{ ref('stg_raw__events') }}
+),
+
+orders as (
+    select max(ordered_date) as latest_date from {{ ref('stg_raw__orders') }}
+),
+
+contacts as (
+    select max(cast(created_at as date)) as latest_date from {{ ref('stg_raw__contacts') }}
+),
+
+latest as (
+    select latest_date from events
+    union all
+    select latest_date from orders
+    union all
+    select latest_date from contacts
+),
+
+final as (
+    select
+        {{ as_of_literal if as_of_literal is not none else "max(latest_date)" }} as as_of_date,
+        max(latest_date) as latest_data_date,
+        {{ "true" if as_of_literal is not none else "false" }} as is_as_of_date_from_var
+    from latest
+)
+
+select * from final

@@ -1,0 +1,144 @@
+-- One row per contact and calendar day (UTC) with any event or order: the
+-- counts, sums and first/last times that every per-contact fact is computed
+-- from. Facts for any as-of date read this table, never raw events.
+{%- set convenience_methods = config_code_list('convenience_shipping_methods') %}
+{%- set premium_tiers = config_code_list('premium_product_tiers') %}
+{%- set milestones = {
+    'visit': "('visit')",
+    'lead': "('content_download', 'form_submit')",
+    'cart': "('cart_add')",
+    'checkout': "('checkout')",
+} %}
+with
+
+events as (
+    select * from {{ ref('int_events_stitched') }}
+    where contact_id is not null
+),
+
+orders as (
+    select * from {{ ref('stg_raw__orders') }}
+),
+
+occasion_calendar as (
+    select * from {{ ref('occasion_calendar') }}
+),
+
+event_days as (
+    select
+        contact_id,
+        occurred_date as activity_date,
+        count(*) as events_total,
+        sum(case when not is_known_event_type then 1 else 0 end) as unknown_events,
+        {%- for category in event_categories() %}
+        sum(case when event_category = '{{ category }}' then 1 else 0 end) as {{ category }}_events,
+        {%- endfor %}
+        {%- for behavior in event_behaviors() %}
+        sum(case when behavior = '{{ behavior }}' then 1 else 0 end) as {{ behavior }}_events,
+        {%- endfor %}
+        {%- for channel in engagement_channels() %}
+        sum(
+            case when event_category = 'engagement' and channel = '{{ channel }}' then 1 else 0 end
+        ) as engagement_events_{{ channel }},
+        {%- endfor %}
+        sum(case when event_category = 'engagement' then engagement_weight else 0 end) as engagement_points,
+        max(journey_stage_rank) as max_journey_stage_rank,
+        max(case when event_category = 'engagement' then occurred_at end) as last_engagement_at,
+        {%- for milestone, behaviors in milestones.items() %}
+        min(case when behavior in {{ behaviors }} then occurred_at end) as first_{{ milestone }}_at,
+        max(case when behavior in {{ behaviors }} then occurred_at end) as last_{{ milestone }}_at,
+        {%- endfor %}
+        max(case when behavior in ('cart_add', 'checkout') then occurred_at end) as last_cart_or_checkout_at
+    from events
+    group by contact_id, occurred_date
+),
+
+orders_flagged as (
+    select
+        orders.*,
+        orders.status = 'completed' as is_completed,
+        orders.discount_total > 0 as is_discounted,
+        orders.product_tier in {{ sql_string_list(premium_tiers) }} as is_premium,
+        orders.shipping_method in {{ sql_string_list(convenience_methods) }} as is_convenience
+    from orders
+),
+
+order_days as (
+    select
+        contact_id,
+        ordered_date as activity_date,
+        sum(case when is_completed then 1 else 0 end) as completed_orders,
+        sum(case when status = 'refunded' then 1 else 0 end) as refunded_orders,
+        sum(case when status = 'cancelled' then 1 else 0 end) as cancelled_orders,
+        sum(case when is_completed then order_total else 0 end) as completed_revenue,
+        sum(case when status = 'refunded' then order_total else 0 end) as refunded_revenue,
+        sum(case when is_completed and is_discounted then 1 else 0 end) as discounted_orders,
+        sum(case when is_completed and is_premium then 1 else 0 end) as premium_orders,
+        sum(case when is_completed and is_convenience then 1 else 0 end) as convenience_orders,
+        min(case when is_completed then ordered_at end) as first_order_at,
+        max(case when is_completed then ordered_at end) as last_order_at
+    from orders_flagged
+    group by contact_id, ordered_date
+),
+
+contact_days as (
+    select contact_id, activity_date from event_days
+    union
+    select contact_id, activity_date from order_days
+),
+
+occasion_days as (
+    select distinct contact_days.activity_date
+    from contact_days
+    inner join occasion_calendar
+        on contact_days.activity_date between
+            cast(occasion_calendar.start_date as date) and cast(occasion_calendar.end_date as date)
+),
+
+final as (
+    select
+        contact_days.contact_id,
+        contact_days.activity_date,
+        occasion_days.activity_date is not null as is_occasion_day,
+        {{ is_weekend('contact_days.activity_date') }} as is_weekend_day,
+        coalesce(event_days.events_total, 0) as events_total,
+        coalesce(event_days.unknown_events, 0) as unknown_events,
+        {%- for category in event_categories() %}
+        coalesce(event_days.{{ category }}_events, 0) as {{ category }}_events,
+        {%- endfor %}
+        {%- for behavior in event_behaviors() %}
+        coalesce(event_days.{{ behavior }}_events, 0) as {{ behavior }}_events,
+        {%- endfor %}
+        {%- for channel in engagement_channels() %}
+        coalesce(event_days.engagement_events_{{ channel }}, 0) as engagement_events_{{ channel }},
+        {%- endfor %}
+        coalesce(event_days.engagement_points, 0) as engagement_points,
+        event_days.max_journey_stage_rank,
+        event_days.last_engagement_at,
+        {%- for milestone in milestones %}
+        event_days.first_{{ milestone }}_at,
+        event_days.last_{{ milestone }}_at,
+        {%- endfor %}
+        event_days.last_cart_or_checkout_at,
+        coalesce(order_days.completed_orders, 0) as completed_orders,
+        coalesce(order_days.refunded_orders, 0) as refunded_orders,
+        coalesce(order_days.cancelled_orders, 0) as cancelled_orders,
+        coalesce(order_days.completed_revenue, 0) as completed_revenue,
+        coalesce(order_days.refunded_revenue, 0) as refunded_revenue,
+        coalesce(order_days.discounted_orders, 0) as discounted_orders,
+        coalesce(order_days.premium_orders, 0) as premium_orders,
+        coalesce(order_days.convenience_orders, 0) as convenience_orders,
+        order_days.first_order_at,
+        order_days.last_order_at
+    from contact_days
+    left join event_days
+        on contact_days.contact_id = event_days.contact_id
+        and contact_days.activity_date = event_days.activity_date
+    left join order_days
+        on contact_days.contact_id = order_days.contact_id
+        and contact_days.activity_date = order_days.activity_date
+    left join occasion_days
+        on contact_days.activity_date = occasion_days.activity_date
+)
+
+select * from final

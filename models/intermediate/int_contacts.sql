@@ -1,0 +1,68 @@
+-- One row per contact id known anywhere: every CRM contact, plus ids that
+-- appear only on events or orders (flagged is_in_crm = false, so they still
+-- get facts). Carries no raw email: only its normalized SHA-256 hash.
+with
+
+crm_contacts as (
+    select * from {{ ref('stg_raw__contacts') }}
+),
+
+event_contacts as (
+    select
+        contact_id,
+        min(occurred_at) as first_seen_at
+    from {{ ref('int_events_stitched') }}
+    where contact_id is not null
+    group by contact_id
+),
+
+order_contacts as (
+    select
+        contact_id,
+        min(ordered_at) as first_seen_at
+    from {{ ref('stg_raw__orders') }}
+    group by contact_id
+),
+
+activity_contacts as (
+    select
+        contact_id,
+        min(first_seen_at) as first_activity_at
+    from (
+        select contact_id, first_seen_at from event_contacts
+        union all
+        select contact_id, first_seen_at from order_contacts
+    ) as seen
+    group by contact_id
+),
+
+all_ids as (
+    select contact_id from crm_contacts
+    union
+    select contact_id from activity_contacts
+),
+
+final as (
+    select
+        all_ids.contact_id,
+        crm_contacts.contact_id is not null as is_in_crm,
+        crm_contacts.created_at,
+        crm_contacts.email_opt_in,
+        case
+            when crm_contacts.email is not null then {{ sha256_hex('crm_contacts.email') }}
+        end as email_sha256,
+        activity_contacts.first_activity_at,
+        case
+            when crm_contacts.created_at is null then activity_contacts.first_activity_at
+            when activity_contacts.first_activity_at is null then crm_contacts.created_at
+            when crm_contacts.created_at < activity_contacts.first_activity_at then crm_contacts.created_at
+            else activity_contacts.first_activity_at
+        end as first_seen_at
+    from all_ids
+    left join crm_contacts
+        on all_ids.contact_id = crm_contacts.contact_id
+    left join activity_contacts
+        on all_ids.contact_id = activity_contacts.contact_id
+)
+
+select * from final

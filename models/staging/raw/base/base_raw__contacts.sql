@@ -1,0 +1,42 @@
+-- Every raw contact row, typed, with the reason it cannot be used (null when it can).
+with
+
+source as (
+    select * from {{ raw_table('contacts') }}
+),
+
+cleaned as (
+    select
+        {{ clean_text('contact_id') }} as contact_id,
+        lower({{ clean_text('email') }}) as email,
+        {{ clean_text('created_at') }} as created_at_text,
+        lower({{ clean_text('email_opt_in') }}) as email_opt_in_text,
+        {{ raw_record('contacts') }} as raw_record
+    from source
+),
+
+typed as (
+    select
+        contact_id,
+        email,
+        {{ try_cast_timestamp('created_at_text') }} as created_at,
+        {{ parse_boolean('email_opt_in_text') }} as email_opt_in,
+        created_at_text,
+        email_opt_in_text,
+        raw_record
+    from cleaned
+),
+
+validated as (
+    select
+        *,
+        case
+            when contact_id is null then 'missing_contact_id'
+            when created_at_text is not null and created_at is null then 'invalid_timestamp'
+            when {{ is_implausible_timestamp('created_at') }} then 'implausible_timestamp'
+            when email_opt_in_text is not null and email_opt_in is null then 'invalid_boolean'
+        end as rejection_reason
+    from typed
+)
+
+select * from validated

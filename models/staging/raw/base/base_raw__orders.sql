@@ -1,0 +1,60 @@
+-- Every raw order row, typed, with the reason it cannot be used (null when it can).
+with
+
+source as (
+    select * from {{ raw_table('orders') }}
+),
+
+cleaned as (
+    select
+        {{ clean_text('order_id') }} as order_id,
+        {{ clean_text('contact_id') }} as contact_id,
+        {{ clean_text('ordered_at') }} as ordered_at_text,
+        {{ clean_text('order_total') }} as order_total_text,
+        {{ clean_text('discount_total') }} as discount_total_text,
+        upper({{ clean_text('currency') }}) as currency,
+        lower({{ clean_text('status') }}) as status,
+        lower({{ clean_text('shipping_method') }}) as shipping_method,
+        lower({{ clean_text('product_tier') }}) as product_tier,
+        {{ raw_record('orders') }} as raw_record
+    from source
+),
+
+typed as (
+    select
+        order_id,
+        contact_id,
+        {{ try_cast_timestamp('ordered_at_text') }} as ordered_at,
+        {{ try_cast_amount('order_total_text') }} as order_total,
+        {{ try_cast_amount('discount_total_text') }} as discount_total,
+        currency,
+        status,
+        shipping_method,
+        product_tier,
+        ordered_at_text,
+        order_total_text,
+        discount_total_text,
+        raw_record
+    from cleaned
+),
+
+validated as (
+    select
+        *,
+        case
+            when order_id is null then 'missing_order_id'
+            when contact_id is null then 'missing_contact_id'
+            when ordered_at_text is null then 'missing_timestamp'
+            when ordered_at is null then 'invalid_timestamp'
+            when {{ is_implausible_timestamp('ordered_at') }} then 'implausible_timestamp'
+            when order_total is null then 'invalid_amount'
+            when order_total < 0 then 'negative_amount'
+            when discount_total_text is not null and discount_total is null then 'invalid_amount'
+            when discount_total < 0 then 'negative_amount'
+            when status is null or status not in {{ sql_string_list(config_code_list('order_statuses')) }}
+                then 'unknown_status'
+        end as rejection_reason
+    from typed
+)
+
+select * from validated

@@ -1,0 +1,32 @@
+-- One row per order: usable raw rows, one kept per order_id.
+with
+
+valid_rows as (
+    select * from {{ ref('base_raw__orders') }}
+    where rejection_reason is null
+),
+
+ranked as (
+    select
+        *,
+        -- Deterministic winner for a repeated order_id: the earliest record.
+        row_number() over (
+            partition by order_id
+            order by ordered_at, raw_record
+        ) as duplicate_rank
+    from valid_rows
+)
+
+select
+    order_id,
+    contact_id,
+    ordered_at,
+    cast(ordered_at as date) as ordered_date,
+    order_total,
+    coalesce(discount_total, 0) as discount_total,
+    currency,
+    status,
+    shipping_method,
+    product_tier
+from ranked
+where duplicate_rank = 1
