@@ -31,22 +31,22 @@ event_days as (
         count(*) as events_total,
         sum(case when not is_known_event_type then 1 else 0 end) as unknown_events,
         {%- for category in event_categories() %}
-        sum(case when event_category = '{{ category }}' then 1 else 0 end) as {{ category }}_events,
+            sum(case when event_category = '{{ category }}' then 1 else 0 end) as {{ category }}_events,
         {%- endfor %}
         {%- for behavior in event_behaviors() %}
-        sum(case when behavior = '{{ behavior }}' then 1 else 0 end) as {{ behavior }}_events,
+            sum(case when behavior = '{{ behavior }}' then 1 else 0 end) as {{ behavior }}_events,
         {%- endfor %}
         {%- for channel in engagement_channels() %}
-        sum(
-            case when event_category = 'engagement' and channel = '{{ channel }}' then 1 else 0 end
-        ) as engagement_events_{{ channel }},
+            sum(
+                case when event_category = 'engagement' and channel = '{{ channel }}' then 1 else 0 end
+            ) as engagement_events_{{ channel }},
         {%- endfor %}
         sum(case when event_category = 'engagement' then engagement_weight else 0 end) as engagement_points,
         max(journey_stage_rank) as max_journey_stage_rank,
         max(case when event_category = 'engagement' then occurred_at end) as last_engagement_at,
         {%- for milestone, behaviors in milestones.items() %}
-        min(case when behavior in {{ behaviors }} then occurred_at end) as first_{{ milestone }}_at,
-        max(case when behavior in {{ behaviors }} then occurred_at end) as last_{{ milestone }}_at,
+            min(case when behavior in {{ behaviors }} then occurred_at end) as first_{{ milestone }}_at,
+            max(case when behavior in {{ behaviors }} then occurred_at end) as last_{{ milestone }}_at,
         {%- endfor %}
         max(case when behavior in ('cart_add', 'checkout') then occurred_at end) as last_cart_or_checkout_at
     from events
@@ -82,9 +82,15 @@ order_days as (
 ),
 
 contact_days as (
-    select contact_id, activity_date from event_days
+    select
+        contact_id,
+        activity_date
+    from event_days
     union
-    select contact_id, activity_date from order_days
+    select
+        contact_id,
+        activity_date
+    from order_days
 ),
 
 occasion_days as (
@@ -104,20 +110,20 @@ final as (
         coalesce(event_days.events_total, 0) as events_total,
         coalesce(event_days.unknown_events, 0) as unknown_events,
         {%- for category in event_categories() %}
-        coalesce(event_days.{{ category }}_events, 0) as {{ category }}_events,
+            coalesce(event_days.{{ category }}_events, 0) as {{ category }}_events,
         {%- endfor %}
         {%- for behavior in event_behaviors() %}
-        coalesce(event_days.{{ behavior }}_events, 0) as {{ behavior }}_events,
+            coalesce(event_days.{{ behavior }}_events, 0) as {{ behavior }}_events,
         {%- endfor %}
         {%- for channel in engagement_channels() %}
-        coalesce(event_days.engagement_events_{{ channel }}, 0) as engagement_events_{{ channel }},
+            coalesce(event_days.engagement_events_{{ channel }}, 0) as engagement_events_{{ channel }},
         {%- endfor %}
         coalesce(event_days.engagement_points, 0) as engagement_points,
         event_days.max_journey_stage_rank,
         event_days.last_engagement_at,
         {%- for milestone in milestones %}
-        event_days.first_{{ milestone }}_at,
-        event_days.last_{{ milestone }}_at,
+            event_days.first_{{ milestone }}_at,
+            event_days.last_{{ milestone }}_at,
         {%- endfor %}
         event_days.last_cart_or_checkout_at,
         coalesce(order_days.completed_orders, 0) as completed_orders,
@@ -133,10 +139,10 @@ final as (
     from contact_days
     left join event_days
         on contact_days.contact_id = event_days.contact_id
-        and contact_days.activity_date = event_days.activity_date
+            and contact_days.activity_date = event_days.activity_date
     left join order_days
         on contact_days.contact_id = order_days.contact_id
-        and contact_days.activity_date = order_days.activity_date
+            and contact_days.activity_date = order_days.activity_date
     left join occasion_days
         on contact_days.activity_date = occasion_days.activity_date
 )

@@ -29,9 +29,15 @@ activity_contacts as (
         contact_id,
         min(first_seen_at) as first_activity_at
     from (
-        select contact_id, first_seen_at from event_contacts
+        select
+            contact_id,
+            first_seen_at
+        from event_contacts
         union all
-        select contact_id, first_seen_at from order_contacts
+        select
+            contact_id,
+            first_seen_at
+        from order_contacts
     ) as seen
     group by contact_id
 ),

@@ -38,7 +38,7 @@ stitched as (
     from events
     left join identity_map
         on events.contact_id is null
-        and events.anonymous_id = identity_map.anonymous_id
+            and events.anonymous_id = identity_map.anonymous_id
     left join taxonomy
         on events.event_type = taxonomy.event_type
     left join journey_stages

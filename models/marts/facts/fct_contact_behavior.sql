@@ -38,7 +38,7 @@ daily as (
 
 daily_in_context as (
     select
-        daily.*,
+        *,
         min(case when completed_orders > 0 then activity_date end)
             over (partition by contact_id) as contact_first_purchase_date,
         max(case when engagement_events > 0 then activity_date end)
@@ -101,16 +101,16 @@ activity as (
         sum(case when is_active_day and days_ago >= {{ 2 * period }} then 1 else 0 end)
             as active_days_before_previous_period,
         {%- for window_name, days in windows.items() %}
-        sum(case when days_ago < {{ days }} then usage_events else 0 end) as usage_events_{{ window_name }},
-        sum(case when days_ago < {{ days }} and usage_events > 0 then 1 else 0 end)
-            as usage_active_days_{{ window_name }},
-        sum(case when days_ago < {{ days }} then engagement_events else 0 end)
-            as engagement_events_{{ window_name }},
-        {%- for channel in engagement_channels() %}
-        sum(case when days_ago < {{ days }} then engagement_events_{{ channel }} else 0 end)
-            as {{ channel }}_engagement_events_{{ window_name }},
-        {%- endfor %}
-        sum(case when days_ago < {{ days }} then email_send_events else 0 end) as email_sends_{{ window_name }},
+            sum(case when days_ago < {{ days }} then usage_events else 0 end) as usage_events_{{ window_name }},
+            sum(case when days_ago < {{ days }} and usage_events > 0 then 1 else 0 end)
+                as usage_active_days_{{ window_name }},
+            sum(case when days_ago < {{ days }} then engagement_events else 0 end)
+                as engagement_events_{{ window_name }},
+            {%- for channel in engagement_channels() %}
+                sum(case when days_ago < {{ days }} then engagement_events_{{ channel }} else 0 end)
+                    as {{ channel }}_engagement_events_{{ window_name }},
+            {%- endfor %}
+            sum(case when days_ago < {{ days }} then email_send_events else 0 end) as email_sends_{{ window_name }},
         {%- endfor %}
         sum(engagement_points * power(0.5, cast(days_ago as {{ type_double() }}) / {{ half_life }}))
             as engagement_score,
@@ -216,14 +216,14 @@ final as (
 
         -- usage, engagement and reachability
         {%- for window_name in windows %}
-        cast(coalesce(activity.usage_events_{{ window_name }}, 0) as {{ dbt.type_bigint() }}) as usage_events_{{ window_name }},
-        cast(coalesce(activity.usage_active_days_{{ window_name }}, 0) as {{ dbt.type_bigint() }}) as usage_active_days_{{ window_name }},
-        cast(coalesce(activity.engagement_events_{{ window_name }}, 0) as {{ dbt.type_bigint() }}) as engagement_events_{{ window_name }},
-        {%- for channel in engagement_channels() %}
-        cast(coalesce(activity.{{ channel }}_engagement_events_{{ window_name }}, 0) as {{ dbt.type_bigint() }})
-            as {{ channel }}_engagement_events_{{ window_name }},
-        {%- endfor %}
-        cast(coalesce(activity.email_sends_{{ window_name }}, 0) as {{ dbt.type_bigint() }}) as email_sends_{{ window_name }},
+            cast(coalesce(activity.usage_events_{{ window_name }}, 0) as {{ dbt.type_bigint() }}) as usage_events_{{ window_name }},
+            cast(coalesce(activity.usage_active_days_{{ window_name }}, 0) as {{ dbt.type_bigint() }}) as usage_active_days_{{ window_name }},
+            cast(coalesce(activity.engagement_events_{{ window_name }}, 0) as {{ dbt.type_bigint() }}) as engagement_events_{{ window_name }},
+            {%- for channel in engagement_channels() %}
+                cast(coalesce(activity.{{ channel }}_engagement_events_{{ window_name }}, 0) as {{ dbt.type_bigint() }})
+                    as {{ channel }}_engagement_events_{{ window_name }},
+            {%- endfor %}
+            cast(coalesce(activity.email_sends_{{ window_name }}, 0) as {{ dbt.type_bigint() }}) as email_sends_{{ window_name }},
         {%- endfor %}
         cast(coalesce(activity.engagement_score, 0) as {{ type_double() }}) as engagement_score,
         activity.last_engagement_at,

@@ -10,21 +10,21 @@
 with
 
 {% for table_name, key in tables.items() %}
-{{ table_name }}_read as (
-    select count(*) as rows_read
-    from {{ raw_table(table_name) }} as raw_rows
-),
+    {{ table_name }}_read as (
+        select count(*) as rows_read
+        from {{ raw_table(table_name) }} as raw_rows
+    ),
 
-{{ table_name }}_duplicates as (
-    select count(*) - count(distinct {{ key }}) as duplicates_removed
-    from {{ ref('base_raw__' ~ table_name) }}
-    where rejection_reason is null
-),
+    {{ table_name }}_duplicates as (
+        select count(*) - count(distinct {{ key }}) as duplicates_removed
+        from {{ ref('base_raw__' ~ table_name) }}
+        where rejection_reason is null
+    ),
 
-{{ table_name }}_staged as (
-    select count(*) as rows_staged
-    from {{ ref('stg_raw__' ~ table_name) }}
-),
+    {{ table_name }}_staged as (
+        select count(*) as rows_staged
+        from {{ ref('stg_raw__' ~ table_name) }}
+    ),
 
 {% endfor %}
 quarantined as (
@@ -37,18 +37,18 @@ quarantined as (
 
 unioned as (
     {%- for table_name in tables %}
-    select
-        '{{ table_name }}' as source_table,
-        raw_read.rows_read,
-        staged.rows_staged,
-        duplicates.duplicates_removed,
-        coalesce(quarantined.rows_quarantined, 0) as rows_quarantined
-    from {{ table_name }}_read as raw_read
-    cross join {{ table_name }}_staged as staged
-    cross join {{ table_name }}_duplicates as duplicates
-    left join quarantined
-        on quarantined.source_table = '{{ table_name }}'
-    {{ "union all" if not loop.last }}
+        select
+            '{{ table_name }}' as source_table,
+            raw_read.rows_read,
+            staged.rows_staged,
+            duplicates.duplicates_removed,
+            coalesce(quarantined.rows_quarantined, 0) as rows_quarantined
+        from {{ table_name }}_read as raw_read
+        cross join {{ table_name }}_staged as staged
+        cross join {{ table_name }}_duplicates as duplicates
+        left join quarantined
+            on quarantined.source_table = '{{ table_name }}'
+        {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 )
 
