@@ -10,7 +10,10 @@
 
 
 {#- Parse text to a UTC timestamp (without time zone); null when unparseable.
-    Offsets such as +02:00 or Z are honoured; text without a zone is UTC. -#}
+    Offsets such as +02:00 or Z are honoured; text without a zone is UTC.
+    DuckDB's try_cast is the reference. The other engines accept the same
+    ISO-8601 shapes (timestamp_text_pattern below) and check the calendar
+    themselves, so a malformed value is null instead of an error. -#}
 {% macro try_cast_timestamp(expr) -%}
     {{ return(adapter.dispatch('try_cast_timestamp', 'behavioral_segmentation')(expr)) }}
 {%- endmacro %}
@@ -21,6 +24,76 @@
 
 {% macro duckdb__try_cast_timestamp(expr) -%}
     (try_cast({{ expr }} as timestamptz) at time zone 'UTC')
+{%- endmacro %}
+
+{#- PostgreSQL has no try_cast: the text must have the ISO shape and a real
+    calendar date and time (checked with integer arithmetic only, so nothing
+    can raise) before it is cast. A zone makes it a timestamptz converted to
+    UTC; without one it is read as UTC whatever the session time zone.
+    Fractions beyond microseconds are cut, as DuckDB does (PostgreSQL would round). -#}
+{% macro postgres__try_cast_timestamp(expr) -%}
+    {%- set year = postgres_text_int(expr, '^([0-9]{4})') -%}
+    {%- set month = postgres_text_int(expr, '^[0-9]{4}-([0-9]{1,2})') -%}
+    {%- set day = postgres_text_int(expr, '^[0-9]{4}-[0-9]{1,2}-([0-9]{1,2})') -%}
+    {%- set hour = postgres_text_int(expr, '^[0-9-]+[ T]([0-9]{1,2})') -%}
+    {%- set minute = postgres_text_int(expr, '^[0-9-]+[ T][0-9]{1,2}:([0-9]{1,2})') -%}
+    {%- set second = postgres_text_int(expr, '^[0-9-]+[ T][0-9]{1,2}:[0-9]{1,2}:([0-9]{1,2})') -%}
+    {%- set zone_hour = postgres_text_int(expr, ':[0-9]{1,2}(?:[.][0-9]*)?[+-]([0-9]{2}):?(?:[0-9]{2})?$') -%}
+    {%- set zone_minute = postgres_text_int(expr, ':[0-9]{1,2}(?:[.][0-9]*)?[+-][0-9]{2}:?([0-9]{2})$') -%}
+    {%- set text = "regexp_replace(" ~ expr ~ ", '([.][0-9]{6})[0-9]+', '\\1')" -%}
+    (case
+        when {{ expr }} ~ '{{ timestamp_text_pattern() }}'
+            and {{ year }} >= 1
+            and {{ month }} between 1 and 12
+            and {{ day }} between 1 and case
+                when {{ month }} in (4, 6, 9, 11) then 30
+                when {{ month }} <> 2 then 31
+                when ({{ year }} % 4 = 0 and {{ year }} % 100 <> 0) or {{ year }} % 400 = 0 then 29
+                else 28
+            end
+            and coalesce({{ hour }}, 0) <= 23
+            and coalesce({{ minute }}, 0) <= 59
+            and coalesce({{ second }}, 0) <= 59
+            and coalesce({{ zone_hour }}, 0) <= 15
+            and coalesce({{ zone_minute }}, 0) <= 59
+            then case
+                when {{ expr }} ~ '{{ timestamp_zone_pattern() }}'
+                    then (cast({{ text }} as timestamptz) at time zone 'UTC')
+                else cast({{ text }} as timestamp)
+            end
+    end)
+{%- endmacro %}
+
+{#- Spark: the same shapes, then try_cast (null for an impossible date or
+    time, also with ANSI mode on). Spark wants zone offsets as +hh:mm. The
+    session time zone is UTC (profiles.yml), so the timestamp is UTC. -#}
+{% macro spark__try_cast_timestamp(expr) -%}
+    (case
+        when {{ expr }} rlike '{{ timestamp_text_pattern() }}' and {{ expr }} not like '0000%'
+            then try_cast(
+                regexp_replace(
+                    regexp_replace({{ expr }}, '(:[0-9]{1,2}([.][0-9]*)?[+-][0-9]{2})$', '$1:00'),
+                    '(:[0-9]{1,2}([.][0-9]*)?[+-][0-9]{2})([0-9]{2})$', '$1:$3'
+                ) as timestamp
+            )
+    end)
+{%- endmacro %}
+
+{#- ISO-8601 text the timestamp parsers accept: a date, optionally a time
+    (T or space, seconds and fraction optional) and a zone (Z, +hh, +hhmm,
+    +hh:mm). Portable regex (POSIX and Java): no backslashes. -#}
+{% macro timestamp_text_pattern() -%}
+    ^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([ T][0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2}([.][0-9]*)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?$
+{%- endmacro %}
+
+{#- Matches a timestamp text that ends in a zone (after the time). -#}
+{% macro timestamp_zone_pattern() -%}
+    :[0-9]{1,2}([.][0-9]*)?(Z|[+-]([0-9]{2})(:?[0-9]{2})?)$
+{%- endmacro %}
+
+{#- PostgreSQL: the first regex group of a text as an integer (null when no match). -#}
+{% macro postgres_text_int(expr, pattern) -%}
+    cast(nullif(substring({{ expr }} from '{{ pattern }}'), '') as integer)
 {%- endmacro %}
 
 
@@ -35,6 +108,30 @@
 
 {% macro duckdb__try_cast_amount(expr) -%}
     try_cast({{ expr }} as decimal(18, 2))
+{%- endmacro %}
+
+{#- PostgreSQL: a plain or scientific number (as DuckDB reads it), rounded
+    half away from zero to cents, null when it does not fit decimal(18, 2). -#}
+{% macro postgres__try_cast_amount(expr) -%}
+    {#- nested case: PostgreSQL may evaluate the operands of `and` in any order -#}
+    (case
+        when {{ expr }} ~ '{{ amount_text_pattern() }}' then case
+            when abs(round(cast({{ expr }} as numeric), 2)) < 1e16 then cast({{ expr }} as decimal(18, 2))
+        end
+    end)
+{%- endmacro %}
+
+{% macro spark__try_cast_amount(expr) -%}
+    (case
+        when {{ expr }} rlike '{{ amount_text_pattern() }}'
+            then try_cast({{ expr }} as decimal(18, 2))
+    end)
+{%- endmacro %}
+
+{#- A number: sign, digits with an optional fraction, optional exponent (at
+    most 3 digits, so PostgreSQL's numeric cannot overflow). No backslashes. -#}
+{% macro amount_text_pattern() -%}
+    ^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]{1,3})?$
 {%- endmacro %}
 
 
@@ -102,4 +199,18 @@
 {#- numerator / denominator as a double, null when the denominator is 0 or null. -#}
 {% macro safe_divide(numerator, denominator) -%}
     (cast({{ numerator }} as {{ type_double() }}) / nullif(cast({{ denominator }} as {{ type_double() }}), 0))
+{%- endmacro %}
+
+
+{#- The median of an expression as an aggregate. -#}
+{% macro median(expr) -%}
+    {{ return(adapter.dispatch('median', 'behavioral_segmentation')(expr)) }}
+{%- endmacro %}
+
+{% macro default__median(expr) -%}
+    percentile_cont(0.5) within group (order by {{ expr }})
+{%- endmacro %}
+
+{% macro spark__median(expr) -%}
+    percentile({{ expr }}, 0.5)
 {%- endmacro %}

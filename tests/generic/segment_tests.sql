@@ -55,3 +55,68 @@
         on labels.segment = definitions.segment
     where definitions.segment is null
 {% endtest %}
+
+
+{#- Every (segmentation_type, segment) pair is defined in segment_definitions. -#}
+{% test segment_in_definitions_any_type(model) %}
+    select distinct
+        rows_.segmentation_type,
+        rows_.segment
+    from {{ model }} as rows_
+    left join {{ ref('segment_definitions') }} as definitions
+        on
+            rows_.segmentation_type = definitions.segmentation_type
+            and rows_.segment = definitions.segment
+    where definitions.segment is null
+{% endtest %}
+
+
+{#- Long-form membership has exactly one row per fact contact and type. -#}
+{% test membership_is_complete(model) %}
+    with
+
+    expected as (
+        select
+            facts.contact_id,
+            types.segmentation_type
+        from {{ ref('fct_contact_behavior') }} as facts
+        cross join (
+            select distinct segmentation_type from {{ ref('segment_definitions') }}
+        ) as types
+    ),
+
+    actual as (
+        select
+            contact_id,
+            segmentation_type,
+            count(*) as row_count
+        from {{ model }}
+        group by contact_id, segmentation_type
+    )
+
+    select
+        coalesce(expected.contact_id, actual.contact_id) as contact_id,
+        coalesce(expected.segmentation_type, actual.segmentation_type) as segmentation_type
+    from expected
+    full outer join actual
+        on
+            expected.contact_id = actual.contact_id
+            and expected.segmentation_type = actual.segmentation_type
+    where expected.contact_id is null or actual.contact_id is null or actual.row_count <> 1
+{% endtest %}
+
+
+{#- Shares within each group add up to 1 (within 1e-9), for groups with members. -#}
+{% test shares_add_up_to_one(model, group_by, share_columns) %}
+    select
+        {{ group_by }}
+        {%- for column in share_columns %},
+            sum({{ column }}) as total_{{ column }}
+        {%- endfor %}
+    from {{ model }}
+    group by {{ group_by }}
+    having
+        {%- for column in share_columns %}
+            abs(sum({{ column }}) - 1) > 0.000000001{{ " or" if not loop.last }}
+        {%- endfor %}
+{% endtest %}
