@@ -136,15 +136,16 @@ PERSONAS: list[Persona] = [
     Persona("heavy_app_user", 4, .15, .20, 3, 3,
             description="app_session on 5-6 days of every week of the last 90 days, 2-3 a day"),
     Persona("light_app_user", 4, .20, .20, 5, 2,
-            description="1-3 app sessions per 30 days (last 90 days and before)"),
+            description="1-3 app sessions (no feature_used) per 30-day block, 0-29, 30-59, ... days ago"),
     Persona("researcher", 5, .30, .30, 6, 0, "plain",
             description="7-12 product views/content downloads over 8 weeks before the first purchase, 1-2 purchases"),
     Persona("impulse_buyer", 5, .20, .20, 6, 2, "plain",
-            description="first purchase with no page/product view (nor email click) in the 8 days before"),
+            description="first purchase with no page/product view (nor email click) in the 8 days before; "
+                        "1-3 page views 9-60 days before it"),
     Persona("window_shopper", 5, .20, .20, 10, 6,
             description="page and product views, recent ones too; never carts or purchases"),
     Persona("cart_abandoner", 5, .20, .25, 6, 4, "plain", opt_out_ok=False,
-            description="1-2 add_to_cart+checkout_started 2-12 days ago without an order; maybe older orders"),
+            description="1-2 add_to_cart+checkout_started 2-6 days ago without an order; maybe orders 60+ days ago"),
     Persona("lead", 4, .50, .35, 4, 0, opt_out_ok=False,
             description="content downloads (1-3) and form submits (0-2) in the last 60 days, never purchased"),
     Persona("unengaged_subscriber", 4, .30, .25, 5, 0, opt_out_ok=False,
@@ -156,14 +157,14 @@ PERSONAS: list[Persona] = [
     Persona("loyal_regular", 6, .35, .30, 8, 4, opt_out_ok=False,
             description="7-11 purchase days in the last 12 months, last one 1-25 days ago, opens emails"),
     Persona("lapsed_loyal", 4, .35, .25, 8, 4,
-            description="4-8 purchase days, then no order and no event for the last 210-299 days"),
+            description="4-8 purchase days within 75 days, then no order and no event for the last 210-299 days"),
     Persona("advocate", 5, .35, .30, 8, 4, opt_out_ok=False,
             description="loyal_regular pattern plus 2-4 review_submitted/referral_sent in the last 120 days"),
     Persona("new_customer", 4, .30, .30, 0, 0, "plain",
-            description="created 8-32 days before its only purchase day, which is 1-17 days ago"),
+            description="created 8-29 days ago, 7+ days before its only purchase day, which is 1-17 days ago"),
     Persona("anonymous_converted", 4, .30, .30, 0, 0,
             description="anonymous-only views, then a form_submit with both ids (created_at), then known events"),
-    Persona("dormant", 4, .30, .20, 6, 3,
+    Persona("dormant", 4, .30, .20, 6, 3, opt_out_ok=False,
             description="created long ago; old activity only; nothing at all in the last 380-479 days"),
     Persona("prospect_no_activity", 4, 0, 0, 0, 0,
             description="a contact record with no events and no orders"),
@@ -286,7 +287,7 @@ class _Gen:
                    uf(b.cidx, 0, 3) < 0.5 AS two_off,
                    CASE s.pid
                        WHEN {P['researcher']} THEN 15 + ir(b.cidx, 0, 4, least(300, {D} - 70) - 15 + 1)
-                       WHEN {P['impulse_buyer']} THEN 10 + ir(b.cidx, 0, 4, {D} - 40)
+                       WHEN {P['impulse_buyer']} THEN 10 + ir(b.cidx, 0, 4, {D} - 80)
                        WHEN {P['new_customer']} THEN 1 + ir(b.cidx, 0, 4, 17)
                    END AS fp_fixed,
                    CASE s.pid
@@ -300,7 +301,7 @@ class _Gen:
         ), b AS (
             SELECT a.*,
                    CASE
-                       WHEN pid = {P['new_customer']} THEN fp_fixed + 7 + ir(cidx, 0, 8, 25)
+                       WHEN pid = {P['new_customer']} THEN fp_fixed + 7 + ir(cidx, 0, 8, 23 - fp_fixed)
                        WHEN pid = {P['anonymous_converted']} THEN ident_ago
                        WHEN pid = {P['lead']} THEN 60 + ir(cidx, 0, 8, {D} + 300)
                        WHEN pid = {P['dormant']} THEN {D} + 100 + ir(cidx, 0, 8, 600)
@@ -373,7 +374,7 @@ class _Gen:
             self._order_rule(9, ("loyal_regular", "advocate"), 1, 1, "1", "25"),
             self._order_rule(10, ("loyal_regular", "advocate"), 6, 10, "26", "364"),
             self._order_rule(11, ("loyal_regular", "advocate"), 0, 3, "365", f"{L}"),
-            self._order_rule(12, ("lapsed_loyal",), 4, 8, "quiet_ago", f"{L}"),
+            self._order_rule(12, ("lapsed_loyal",), 4, 8, "quiet_ago", f"least(quiet_ago + 75, {L})"),
         ]
         c = self.con
         c.execute("CREATE OR REPLACE TEMP TABLE od AS SELECT cidx, ago, min(r) AS r FROM ("
@@ -420,7 +421,7 @@ class _Gen:
                        WHEN 'premium' THEN 'premium'
                        WHEN 'convenience' THEN 'standard'
                        WHEN 'plain' THEN CASE WHEN u_tier < 0.85 THEN 'standard' ELSE 'budget' END
-                       ELSE CASE WHEN u_tier < 0.75 THEN 'standard' WHEN u_tier < 0.9 THEN 'budget' ELSE 'premium' END
+                       ELSE CASE WHEN u_tier < 0.8 THEN 'standard' ELSE 'budget' END
                    END AS tier,
                    CASE profile
                        WHEN 'deal' THEN CASE WHEN u_ship < 0.9 THEN 'standard' ELSE 'pickup' END
@@ -578,8 +579,8 @@ class _Gen:
         self.uniform(16, "page_view", ("window_shopper",), "0", "29", n_min=3, n_max=8, props=url)
         self.uniform(17, "product_view", ("window_shopper",), "0", "29", n_min=2, n_max=6, channel=web_app,
                      props=product)
-        # Cart abandoners: 1-2 carts 2-12 days ago (checkout and a product view derived later).
-        self.uniform(18, "add_to_cart", ("cart_abandoner",), "2", "12", n_min=1, n_max=2, channel=web_app,
+        # Cart abandoners: 1-2 carts 2-6 days ago (checkout and a product view derived later).
+        self.uniform(18, "add_to_cart", ("cart_abandoner",), "2", "6", n_min=1, n_max=2, channel=web_app,
                      props=product, sec="8 * 3600 + ir(cidx, k, 24, 13 * 3600)")
         # Leads: content downloads, form submits and visits in the last 60 days.
         self.uniform(19, "content_download", ("lead",), "1", "59", n_min=1, n_max=3,
@@ -605,6 +606,8 @@ class _Gen:
         self.uniform(26, "social_engagement", ("loyal_regular", "advocate", "window_shopper", "lead"),
                      "0", f"{D - 1}", rate=3, channel="'social'",
                      props=_json("network", "['instagram', 'facebook', 'tiktok'][1 + ir(cidx, k, 13, 3)]"))
+        # Impulse buyers: tracked visitors before (9-60 days before the first purchase), never in the week before.
+        self.uniform(35, "page_view", ("impulse_buyer",), "fp_ago + 9", "fp_ago + 60", n_min=1, n_max=3, props=url)
         # New customers: a few visits after the purchase.
         self.uniform(27, "page_view", ("new_customer",), "0", "fp_ago - 1", n_min=0, n_max=3, props=url)
         # Anonymous converted: anonymous browsing, identification, then known browsing.
@@ -618,7 +621,7 @@ class _Gen:
         self.uniform(31, "page_view", ("anonymous_converted",), "0", "ident_ago - 1", n_min=2, n_max=6,
                      props=url)
         # Never-identified visitors (about 1 in 4 contacts spawns one).
-        self.uniform(32, "page_view", tuple(PERSONA_IDS), "0", f"{D - 1}", n_min=1, n_max=2, rate=2, where="uf(cidx, 0, 33) < 0.25",
+        self.uniform(32, "page_view", tuple(PERSONA_IDS), "0", f"{D - 1}", n_min=1, n_max=2, rate=1, where="uf(cidx, 0, 33) < 0.25",
                      props=url, who="visitor")
         if self.dirty:
             self.uniform(33, "push_open", DIRTY_SAFE_PERSONAS, "0", f"{D - 1}", rate=0.12,
@@ -651,7 +654,8 @@ class _Gen:
         SELECT ent, vis, cref, aidx, 'feature_used', 'app', ts + 60 + ir(ent, rid * 100000 + k, 46, 1200),
                '{{"feature":"' || ['wishlist', 'search', 'scan', 'share'][1 + ir(ent, rid * 100000 + k, 47, 4)] || '"}}',
                43, rid * 100000 + k
-        FROM ev0 WHERE etype = 'app_session' AND uf(ent, rid * 100000 + k, 45) < 0.3
+        FROM ev0 WHERE etype = 'app_session' AND uf(ent, rid * 100000 + k, 45) < 0.25
+          AND rid <> 12  -- light app users: sessions only
         UNION ALL
         SELECT cidx, 0, cidx, CASE WHEN ch = 'web' THEN cidx END, 'add_to_cart', ch, ts - 480 - ir(cidx, okey, 49, 2400),
                '{{"product_id":"p' || CAST(ir(cidx, okey, 50, 400) AS VARCHAR) || '"}}', 44, okey
@@ -877,13 +881,11 @@ def generate(contacts: int, days: int, seed: int, out: str | os.PathLike, *,
             dest = out / f"{name}.{fmt}"
             if fmt == "csv":
                 _concat_csv(TABLE_COLUMNS[name], parts, dest)
-            elif len(parts) == 1:
-                shutil.move(str(parts[0]), dest)
-            else:
-                files = ", ".join(f"'{p}'" for p in parts)
+            else:  # always re-written, so the row groups do not depend on the chunking
+                files = "[" + ", ".join(f"'{p}'" for p in parts) + "]"
                 con.execute(f"""COPY (SELECT * EXCLUDE (filename, file_row_number)
-                                     FROM read_parquet([{files}], filename = true, file_row_number = true)
-                                     ORDER BY filename, file_row_number)
+                                     FROM read_parquet({files}, filename = true, file_row_number = true)
+                                     ORDER BY list_position({files}, filename), file_row_number)
                                 TO '{dest}' (FORMAT parquet, COMPRESSION zstd)""")
     finally:
         con.close()

@@ -28,24 +28,29 @@
     {%- set price = 'coalesce(discounted_order_share, 0)' -%}
     {%- set quality = 'coalesce(premium_order_share, 0)' -%}
     {%- set convenience = 'coalesce(convenience_order_share, 0)' -%}
-    {%- set conditions = [
-        ('price', price ~ ' >= ' ~ share_threshold ~ ' and ' ~ price ~ ' >= ' ~ quality
-            ~ ' and ' ~ price ~ ' >= ' ~ convenience),
-        ('quality', quality ~ ' >= ' ~ share_threshold ~ ' and ' ~ quality ~ ' >= ' ~ convenience),
-        ('convenience', convenience ~ ' >= ' ~ share_threshold),
-    ] -%}
+    {#- Highest share at or above the threshold; on equal shares price beats
+        quality and convenience, and quality beats convenience. -#}
+    {%- set is_price -%}
+        {{ price }} >= {{ share_threshold }} and {{ price }} >= {{ quality }} and {{ price }} >= {{ convenience }}
+    {%- endset -%}
+    {%- set is_quality -%}
+        {{ quality }} >= {{ share_threshold }} and {{ quality }} >= {{ convenience }}
+    {%- endset -%}
+    {%- set is_convenience -%}
+        {{ convenience }} >= {{ share_threshold }}
+    {%- endset -%}
     case
         when coalesce(order_count, 0) < {{ min_orders }} then 'insufficient_data'
-        {%- for benefit, condition in conditions %}
-        when {{ condition }} then '{{ benefit }}'
-        {%- endfor %}
+        when {{ is_price }} then 'price'
+        when {{ is_quality }} then 'quality'
+        when {{ is_convenience }} then 'convenience'
         else 'mixed'
     end as segment,
     case
         when coalesce(order_count, 0) < {{ min_orders }} then 'order_count<{{ min_orders }}'
-        {%- for benefit, condition in conditions %}
-        when {{ condition }} then '{{ benefit }}_share>={{ share_threshold }}_and_highest'
-        {%- endfor %}
+        when {{ is_price }} then 'price_share>={{ share_threshold }}_and_highest'
+        when {{ is_quality }} then 'quality_share>={{ share_threshold }}_and_highest'
+        when {{ is_convenience }} then 'convenience_share>={{ share_threshold }}_and_highest'
         else 'no_share>={{ share_threshold }}'
     end as segment_reason
 {%- endmacro %}

@@ -4,7 +4,9 @@
 
     raw_table(name) returns a relation with exactly the contract columns, all
     as text. Staging owns typing, so a malformed value is quarantined rather
-    than failing the load.
+    than failing the load. It is a parenthesised subquery: give it an alias
+    where it is used (`from raw_table('events') as raw_rows`); PostgreSQL 15
+    requires one.
       * default: the dbt source `raw.<name>` (the sample seeds, or a raw schema);
       * DuckDB with var raw_data_path: the file <path>/<name>.parquet or
         <path>/<name>.csv; a missing file is an empty table, a missing column
@@ -33,9 +35,23 @@
             {%- for column in raw_columns(table_name) %}
             cast({{ column }} as {{ dbt.type_string() }}) as {{ column }}{{ "," if not loop.last }}
             {%- endfor %}
-        from {{ source('raw', table_name) }}
+        from {{ raw_relation(table_name) }}
     )
 {% endmacro %}
+
+
+{#-
+    The raw relation itself: the dbt source raw.<name>. When the var
+    raw_schema is unset the source is the bundled sample seed in
+    "<target schema>_raw", so the seed is also declared as a dependency: that
+    way `dbt build` loads the sample before staging reads it.
+-#}
+{% macro raw_relation(table_name) %}
+    {%- if var('raw_schema', none) is none -%}
+        -- depends_on: {{ ref(table_name) }}
+    {%- endif %}
+    {{ source('raw', table_name) }}
+{%- endmacro %}
 
 
 {% macro duckdb__raw_table(table_name) %}

@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ raw_table('contacts') }}
+    select * from {{ raw_table('contacts') }} as raw_rows
 ),
 
 cleaned as (

@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ raw_table('events') }}
+    select * from {{ raw_table('events') }} as raw_rows
 ),
 
 cleaned as (

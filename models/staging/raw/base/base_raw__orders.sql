@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ raw_table('orders') }}
+    select * from {{ raw_table('orders') }} as raw_rows
 ),
 
 cleaned as (
