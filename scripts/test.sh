@@ -16,6 +16,8 @@ export DBT_DUCKDB_PATH="$work/sample.duckdb"
 dbt build --target-path "$work/target" --log-path "$work/logs" --no-partial-parse --warn-error
 
 echo "== pytest"
+# Tests that read the sample reuse the database just built (tests/python/sample_build.py).
+export SAMPLE_DUCKDB_PATH="$DBT_DUCKDB_PATH"
 set +e
 python -m pytest tests/python -q -p no:cacheprovider "$@"
 status=$?

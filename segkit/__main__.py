@@ -32,15 +32,19 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Write DIR/contacts, DIR/events, DIR/orders and DIR/personas (contact_id, persona).\n"
             "Deterministic: the same arguments give byte-identical files.\n"
-            f"Volume: about {g.EVENTS_PER_CONTACT_YEAR} events per contact per year of --days, plus ~20 per\n"
-            "contact from fixed windows (events ~= contacts * (20 + "
-            f"{g.EVENTS_PER_CONTACT_YEAR} * days / 365));\n"
-            "e.g. --contacts 100000 --days 365 gives about 10 million events.\n"
-            "Orders: about 2.5 per contact.\n\n" + g.describe_dirty_rows()
+            f"Volume: about {g.EVENTS_PER_CONTACT_YEAR} events per contact per year of --days plus "
+            f"{g.EVENTS_PER_CONTACT_FIXED} per\n"
+            f"contact from fixed windows: events ~= contacts * ({g.EVENTS_PER_CONTACT_FIXED} + "
+            f"{g.EVENTS_PER_CONTACT_YEAR} * days / 365),\n"
+            "i.e. ~86 events per contact per year for a one-year span;\n"
+            "--contacts 116000 --days 365 gives about 10 million events. Orders: about 3 per contact.\n"
+            "Personas (written to DIR/personas): see segkit/generate.py PERSONAS.\n\n"
+            + g.describe_dirty_rows()
         ),
     )
     gen.add_argument("--contacts", type=int, required=True, help="number of contacts")
-    gen.add_argument("--days", type=int, required=True, help="span in days, ending on --end-date (>= 60)")
+    gen.add_argument("--days", type=int, required=True, help="span in days, ending on --end-date (>= 60; every persona is fully formed from about "
+                          "500: lapsed_loyal needs ~300 days, dormant's old activity more than 380)")
     gen.add_argument("--seed", type=int, required=True, help="seed of the deterministic hashing")
     gen.add_argument("--out", required=True, help="output folder (created if missing)")
     gen.add_argument("--end-date", default=g.DEFAULT_END_DATE,

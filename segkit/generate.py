@@ -29,8 +29,9 @@ contacts), and persona rules produce strong, unambiguous signals (see
 is filtered so that it never contradicts a persona (e.g. no visits in the
 week before an impulse buyer's first purchase).
 
-Volume: about ``EVENTS_PER_CONTACT_YEAR`` events per contact per year of span
-(plus a fixed ~20 per contact from 90-day app-usage windows and signals).
+Volume: about ``EVENTS_PER_CONTACT_FIXED + EVENTS_PER_CONTACT_YEAR * days / 365``
+events per contact (86 for one year; 10 million events ~= 116,000 contacts x
+365 days) and about 3 orders per contact.
 
 Dirty rows (``dirty=True``): see :func:`describe_dirty_rows`.
 """
@@ -55,8 +56,12 @@ SAMPLE_COMMAND = "python -m segkit generate --contacts 400 --days 730 --seed 42 
 
 DEFAULT_END_DATE = "2026-10-31"
 
-#: Rough average number of events per contact per year of span.
-EVENTS_PER_CONTACT_YEAR = 80
+#: Volume model (measured): events ~= contacts * (EVENTS_PER_CONTACT_FIXED
+#: + EVENTS_PER_CONTACT_YEAR * days / 365), i.e. about 86 per contact for a
+#: one-year span (10 million events ~= 116,000 contacts over 365 days).
+EVENTS_PER_CONTACT_YEAR = 64
+#: Events per contact that do not scale with the span (90-day app windows, signals).
+EVENTS_PER_CONTACT_FIXED = 22
 
 #: Column order of the output tables (the raw-data contract).
 CONTACT_COLUMNS = ["contact_id", "email", "created_at", "email_opt_in"]
@@ -106,7 +111,12 @@ class Persona:
     ``weight`` is the number of contacts per block of 100 with this persona.
     ``p_open``/``p_click`` are the chances that a delivered email is opened
     and that an open is clicked; ``pv_rate``/``prv_rate`` are background page
-    and product views per year; ``profile`` selects the order attributes;
+    and product views per year; ``profile`` selects the order attributes
+    (``deal``: every order discounted, 85% budget tier; ``premium``: premium
+    tier, no discount, standard shipping; ``convenience``: express / pickup /
+    digital, standard tier, no discount; ``neutral``: 80% standard / 20%
+    budget, 8% discounted, 85% standard shipping; ``plain``: as neutral but
+    never discounted, so one or two orders never look like a deal seeker);
     ``opt_out_ok`` allows ``email_opt_in`` false/null for this persona (only
     where consent cannot change the persona's expected label).
     """
@@ -194,11 +204,6 @@ def _pids(*names: str) -> str:
 def _json(key: str, value_sql: str) -> str:
     """SQL expression building ``{"key":"<value>"}``."""
     return "'{\"" + key + "\":\"' || " + value_sql + " || '\"}'"
-
-
-def _json_num(key: str, value_sql: str) -> str:
-    """SQL expression building ``{"key":<number>}``."""
-    return "'{\"" + key + "\":' || " + value_sql + " || '}'"
 
 
 def describe_dirty_rows() -> str:
@@ -533,7 +538,7 @@ class _Gen:
     def event_rules(self) -> None:
         """Define all primary event rules (``self.rules``)."""
         self.rules = []
-        D, L = self.D, self.LAST
+        D = self.D
         everyone = tuple(p.name for p in PERSONAS if p.name != "prospect_no_activity")
         known = tuple(n for n in everyone if n != "anonymous_converted")
         purchasers_general = ("deal_seeker", "premium_buyer", "convenience_buyer", "holiday_shopper",
@@ -626,7 +631,6 @@ class _Gen:
         if self.dirty:
             self.uniform(33, "push_open", DIRTY_SAFE_PERSONAS, "0", f"{D - 1}", rate=0.12,
                          channel="'app'", props=campaign, who="contact_only")
-        del L
 
     def events(self) -> None:
         """Materialise primary rules, derived events, the silence filter: table ``ev``."""

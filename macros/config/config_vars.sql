@@ -42,7 +42,7 @@
         {{ config_error(name, value, expected) }}
     {%- endif -%}
     {%- set text = value | string | trim -%}
-    {%- if not modules.re.fullmatch('-?[0-9]+(\.[0-9]+)?', text) -%}
+    {%- if not modules.re.fullmatch('-?[0-9]+([.][0-9]+)?', text) -%}
         {{ config_error(name, value, expected) }}
     {%- endif -%}
     {%- set number = text | float -%}
