@@ -451,7 +451,7 @@ class _Gen:
         FROM c""")
 
     def _dirty_orders(self) -> str:
-        """The three malformed orders, on the first three loyal_regular contacts of the chunk's run."""
+        """The three malformed orders, on the first three loyal_regular contacts of the run (if in this chunk)."""
         return f"""
             SELECT o.cidx, o.ago, 5 + t.n AS j,
                    ['dirty_negative', 'pending_review', 'dirty_noid'][t.n + 1] AS status
