@@ -23,7 +23,10 @@ definitions as (
 
 scores as (
     {%- for score in range(1, bins + 1) %}
-    select {{ score }} as score{{ ' union all' if not loop.last }}
+        select {{ score }} as score
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 

@@ -26,42 +26,52 @@
     (try_cast({{ expr }} as timestamptz) at time zone 'UTC')
 {%- endmacro %}
 
-{#- PostgreSQL has no try_cast: the text must have the ISO shape and a real
-    calendar date and time (checked with integer arithmetic only, so nothing
-    can raise) before it is cast. A zone makes it a timestamptz converted to
-    UTC; without one it is read as UTC whatever the session time zone.
-    Fractions beyond microseconds are cut, as DuckDB does (PostgreSQL would round). -#}
+{#- PostgreSQL has no try_cast. One regexp_match splits the text into its
+    parts; the calendar and clock are checked with integer arithmetic only
+    (nothing can raise) and make_timestamp builds the value, minus the zone
+    offset, so the session time zone plays no part. Fractions beyond
+    microseconds are cut, as DuckDB does. -#}
 {% macro postgres__try_cast_timestamp(expr) -%}
-    {%- set year = postgres_text_int(expr, '^([0-9]{4})') -%}
-    {%- set month = postgres_text_int(expr, '^[0-9]{4}-([0-9]{1,2})') -%}
-    {%- set day = postgres_text_int(expr, '^[0-9]{4}-[0-9]{1,2}-([0-9]{1,2})') -%}
-    {%- set hour = postgres_text_int(expr, '^[0-9-]+[ T]([0-9]{1,2})') -%}
-    {%- set minute = postgres_text_int(expr, '^[0-9-]+[ T][0-9]{1,2}:([0-9]{1,2})') -%}
-    {%- set second = postgres_text_int(expr, '^[0-9-]+[ T][0-9]{1,2}:[0-9]{1,2}:([0-9]{1,2})') -%}
-    {%- set zone_hour = postgres_text_int(expr, ':[0-9]{1,2}(?:[.][0-9]*)?[+-]([0-9]{2}):?(?:[0-9]{2})?$') -%}
-    {%- set zone_minute = postgres_text_int(expr, ':[0-9]{1,2}(?:[.][0-9]*)?[+-][0-9]{2}:?([0-9]{2})$') -%}
-    {%- set text = "regexp_replace(" ~ expr ~ ", '([.][0-9]{6})[0-9]+', '\\1')" -%}
-    (case
-        when {{ expr }} ~ '{{ timestamp_text_pattern() }}'
-            and {{ year }} >= 1
-            and {{ month }} between 1 and 12
-            and {{ day }} between 1 and case
-                when {{ month }} in (4, 6, 9, 11) then 30
-                when {{ month }} <> 2 then 31
-                when ({{ year }} % 4 = 0 and {{ year }} % 100 <> 0) or {{ year }} % 400 = 0 then 29
-                else 28
-            end
-            and coalesce({{ hour }}, 0) <= 23
-            and coalesce({{ minute }}, 0) <= 59
-            and coalesce({{ second }}, 0) <= 59
-            and coalesce({{ zone_hour }}, 0) <= 15
-            and coalesce({{ zone_minute }}, 0) <= 59
-            then case
-                when {{ expr }} ~ '{{ timestamp_zone_pattern() }}'
-                    then (cast({{ text }} as timestamptz) at time zone 'UTC')
-                else cast({{ text }} as timestamp)
-            end
-    end)
+    {%- set y = 'cast(parts.m[1] as integer)' -%}
+    {%- set mo = 'cast(parts.m[2] as integer)' -%}
+    (select
+        case
+            when parts.m is not null
+                and {{ y }} >= 1
+                and {{ mo }} between 1 and 12
+                and cast(parts.m[3] as integer) between 1 and case
+                    when {{ mo }} in (4, 6, 9, 11) then 30
+                    when {{ mo }} <> 2 then 31
+                    when ({{ y }} % 4 = 0 and {{ y }} % 100 <> 0) or {{ y }} % 400 = 0 then 29
+                    else 28
+                end
+                and coalesce(cast(parts.m[4] as integer), 0) <= 23
+                and coalesce(cast(parts.m[5] as integer), 0) <= 59
+                and coalesce(cast(parts.m[6] as integer), 0) <= 59
+                and coalesce(cast(parts.m[10] as integer), 0) <= 15
+                and coalesce(cast(parts.m[11] as integer), 0) <= 59
+                then make_timestamp(
+                    {{ y }}, {{ mo }}, cast(parts.m[3] as integer),
+                    coalesce(cast(parts.m[4] as integer), 0),
+                    coalesce(cast(parts.m[5] as integer), 0),
+                    coalesce(cast(parts.m[6] as integer), 0)
+                    + coalesce(cast('0' || left(parts.m[7], 7) as double precision), 0)
+                )
+                - case parts.m[9]
+                    when '+' then 1
+                    when '-' then -1
+                    else 0
+                end * (
+                    coalesce(cast(parts.m[10] as integer), 0) * interval '1 hour'
+                    + coalesce(cast(parts.m[11] as integer), 0) * interval '1 minute'
+                )
+        end
+    from (
+        select regexp_match(
+            {{ expr }},
+            '^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[ T]([0-9]{1,2}):([0-9]{1,2})(?::([0-9]{1,2})([.][0-9]*)?)?(Z|([+-])([0-9]{2}):?([0-9]{2})?)?)?$'
+        ) as m
+    ) as parts)
 {%- endmacro %}
 
 {#- Spark: the same shapes, then try_cast (null for an impossible date or
@@ -85,17 +95,6 @@
 {% macro timestamp_text_pattern() -%}
     ^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([ T][0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2}([.][0-9]*)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?$
 {%- endmacro %}
-
-{#- Matches a timestamp text that ends in a zone (after the time). -#}
-{% macro timestamp_zone_pattern() -%}
-    :[0-9]{1,2}([.][0-9]*)?(Z|[+-]([0-9]{2})(:?[0-9]{2})?)$
-{%- endmacro %}
-
-{#- PostgreSQL: the first regex group of a text as an integer (null when no match). -#}
-{% macro postgres_text_int(expr, pattern) -%}
-    cast(nullif(substring({{ expr }} from '{{ pattern }}'), '') as integer)
-{%- endmacro %}
-
 
 {#- Parse text to a decimal amount; null when not a finite number. -#}
 {% macro try_cast_amount(expr) -%}

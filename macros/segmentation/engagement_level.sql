@@ -25,16 +25,18 @@
     engagement_score is the facts' time-decayed score (weights per event
     type in the event_taxonomy seed, half-life var engagement_half_life_days,
     default 30): one email open today = 1, one click = 3, a form submit or a
-    download = 5, each halving every 30 days. The default cut points 20 and
-    5 mean roughly "a click or a form every week" and "an open or two a week"
-    sustained over the last month or two.
+    download = 5, each halving every 30 days. A habit kept up for weeks
+    scores about 6.7 x its weekly points, so the default cut points mean:
+      10  about a click every other week (or three opens a week); on the
+          bundled sample the top ~10% of recently engaged, reachable contacts
+      5   about an email open most weeks; the top ~30% on the sample
 
     Args (default from the var of the same role):
       unengaged_days       var engagement_unengaged_days (90), >= 1
       graymail_method      var engagement_graymail_method ('days'): days, sends or days_or_sends
       sends_never_engaged  var engagement_graymail_sends_never_engaged (11), >= 1
       sends_engaged        var engagement_graymail_sends_engaged (16), >= 1
-      high_score           var engagement_high_score (20), > engaged_score
+      high_score           var engagement_high_score (10), > engaged_score
       engaged_score        var engagement_engaged_score (5), > 0
 -#}
 {% macro segment_engagement_level(
@@ -57,7 +59,7 @@
     {%- set sends_engaged = sends_engaged if sends_engaged is not none
         else config_int('engagement_graymail_sends_engaged', 16, 1) -%}
     {%- set high_score = high_score if high_score is not none
-        else config_number('engagement_high_score', 20, 0) -%}
+        else config_number('engagement_high_score', 10, 0) -%}
     {%- set engaged_score = engaged_score if engaged_score is not none
         else config_number('engagement_engaged_score', 5, 0) -%}
     {#- Whole numbers print without '.0' in the reasons. -#}

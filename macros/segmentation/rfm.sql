@@ -87,7 +87,8 @@
     {%- set segment_map = segment_map if segment_map is not none
         else var('rfm_segment_map', 'rfm_segment_map') -%}
     {%- if segment_map is not string or not modules.re.fullmatch('[a-z0-9_]+', segment_map) -%}
-        {{ config_error('rfm_segment_map', segment_map, "the name of a seed (lower-case letters, digits, underscore)") }}
+        {{ config_error('rfm_segment_map', segment_map,
+            "the name of a seed (lower-case letters, digits, underscore)") }}
     {%- endif -%}
     {%- if bins != 5 and segment_map == 'rfm_segment_map' -%}
         {{ exceptions.raise_compiler_error(

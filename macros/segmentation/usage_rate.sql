@@ -55,7 +55,8 @@
     {%- set medium_share = medium_share if medium_share is not none
         else config_number('usage_medium_share', 0.3, 0, 1) -%}
     {%- if heavy_share + medium_share > 1 -%}
-        {{ config_error('usage_medium_share', medium_share, "a share with usage_heavy_share + usage_medium_share <= 1") }}
+        {{ config_error('usage_medium_share', medium_share,
+            "a share with usage_heavy_share + usage_medium_share <= 1") }}
     {%- endif -%}
     {%- set heavy_min_events = heavy_min_events if heavy_min_events is not none
         else config_int('usage_heavy_min_events', 20, 2) -%}
