@@ -19,15 +19,35 @@ reached as (
 ),
 
 stages as (
-    select 1 as stage_rank, 'awareness' as journey_stage, awareness as contacts from reached
+    select
+        1 as stage_rank,
+        'awareness' as journey_stage,
+        awareness as contacts
+    from reached
     union all
-    select 2 as stage_rank, 'consideration' as journey_stage, consideration as contacts from reached
+    select
+        2 as stage_rank,
+        'consideration' as journey_stage,
+        consideration as contacts
+    from reached
     union all
-    select 3 as stage_rank, 'decision' as journey_stage, decision as contacts from reached
+    select
+        3 as stage_rank,
+        'decision' as journey_stage,
+        decision as contacts
+    from reached
     union all
-    select 4 as stage_rank, 'customer' as journey_stage, customer as contacts from reached
+    select
+        4 as stage_rank,
+        'customer' as journey_stage,
+        customer as contacts
+    from reached
     union all
-    select 5 as stage_rank, 'advocate' as journey_stage, advocate as contacts from reached
+    select
+        5 as stage_rank,
+        'advocate' as journey_stage,
+        advocate as contacts
+    from reached
 ),
 
 final as (

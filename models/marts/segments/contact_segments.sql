@@ -16,11 +16,11 @@ membership as (
 
 pivoted as (
     select
-        contact_id,
         {%- for segmentation_type in segmentation_types() %}
             max(case when segmentation_type = '{{ segmentation_type }}' then segment end)
-                as {{ segmentation_type }}_segment{{ "," if not loop.last }}
+                as {{ segmentation_type }}_segment,
         {%- endfor %}
+        contact_id
     from membership
     group by contact_id
 ),

@@ -3,15 +3,15 @@
 with
 
 {% for segmentation_type in segmentation_types() %}
-{{ segmentation_type }}_rows as (
-    select
-        contact_id,
-        segmentation_type,
-        segment,
-        segment_reason as reason,
-        as_of_date
-    from {{ ref('seg_' ~ segmentation_type) }}
-),
+    {{ segmentation_type }}_rows as (
+        select
+            contact_id,
+            segmentation_type,
+            segment,
+            segment_reason as reason,
+            as_of_date
+        from {{ ref('seg_' ~ segmentation_type) }}
+    ),
 
 {% endfor %}
 unioned as (
