@@ -4,9 +4,11 @@
 -- contacts that carry label B.
 {%- set type_a = var('overlap_type_a', 'rfm') %}
 {%- set type_b = var('overlap_type_b', 'engagement_level') %}
-{%- if type_a not in segmentation_types() or type_b not in segmentation_types() %}
-    {{ exceptions.raise_compiler_error("overlap_type_a / overlap_type_b must be one of " ~ segmentation_types()) }}
-{%- endif %}
+{%- for name, value in [('overlap_type_a', type_a), ('overlap_type_b', type_b)] %}
+    {%- if value is not string or value not in segmentation_types() %}
+        {{ config_error(name, value, "one of " ~ segmentation_types() | join(', ')) }}
+    {%- endif %}
+{%- endfor %}
 with
 
 membership as (

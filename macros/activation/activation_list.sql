@@ -7,10 +7,7 @@
     segment labels, why the contact is on the list, and the evidence columns.
 -#}
 {% macro activation_list(list_name, condition, reason, evidence_columns) %}
-{%- set include_email = var('activation_include_email', false) %}
-{%- if include_email not in [true, false] %}
-    {{ config_error('activation_include_email', include_email, 'true or false') }}
-{%- endif %}
+{%- set include_email = config_boolean('activation_include_email', false) %}
 with
 
 facts as (

@@ -111,6 +111,40 @@
 {% endmacro %}
 
 
+{% macro config_relation_name(name) %}
+    {#- A relation name: table, schema.table or database.schema.table, each
+        part a plain identifier (letters, digits, underscore), so it is safe
+        to render unquoted. null = not set. -#}
+    {%- set value = var(name, none) -%}
+    {%- if value is none -%}{{ return(none) }}{%- endif -%}
+    {%- if value is not string
+        or not modules.re.fullmatch('[A-Za-z_][A-Za-z0-9_]*([.][A-Za-z_][A-Za-z0-9_]*){0,2}', value) -%}
+        {{ config_error(name, value, "a relation name such as my_schema.my_table (letters, digits, underscore)") }}
+    {%- endif -%}
+    {{ return(value) }}
+{% endmacro %}
+
+
+{% macro config_identifier(name) %}
+    {#- A schema or table name: a plain identifier (letters, digits, underscore). null = not set. -#}
+    {%- set value = var(name, none) -%}
+    {%- if value is none -%}{{ return(none) }}{%- endif -%}
+    {%- if value is not string or not modules.re.fullmatch('[A-Za-z_][A-Za-z0-9_]*', value) -%}
+        {{ config_error(name, value, "a plain identifier (letters, digits, underscore), for example analytics_raw") }}
+    {%- endif -%}
+    {{ return(value) }}
+{% endmacro %}
+
+
+{% macro config_boolean(name, default=none) %}
+    {%- set value = var(name, default) -%}
+    {%- if value is not boolean -%}
+        {{ config_error(name, value, "true or false") }}
+    {%- endif -%}
+    {{ return(value) }}
+{% endmacro %}
+
+
 {% macro sql_string_list(values) %}
     {#- Render validated codes as a SQL list: ('a', 'b'). -#}
     ({%- for v in values -%}'{{ v }}'{{ ", " if not loop.last }}{%- endfor -%})

@@ -26,52 +26,41 @@
     (try_cast({{ expr }} as timestamptz) at time zone 'UTC')
 {%- endmacro %}
 
-{#- PostgreSQL has no try_cast. One regexp_match splits the text into its
-    parts; the calendar and clock are checked with integer arithmetic only
-    (nothing can raise) and make_timestamp builds the value, minus the zone
-    offset, so the session time zone plays no part. Fractions beyond
-    microseconds are cut, as DuckDB does. -#}
+{#- PostgreSQL has no try_cast: a text is cast only when it has the ISO
+    shape with every field in range (timestamp_text_pattern) and its day
+    exists in its month, so the cast cannot raise. A zone makes it a
+    timestamptz converted to UTC; without one it is read as UTC whatever the
+    session time zone. Fractions beyond microseconds are cut, as DuckDB does
+    (PostgreSQL would round). Cheap string functions do the rest: regexes
+    with capture groups cost far more per row in PostgreSQL. -#}
 {% macro postgres__try_cast_timestamp(expr) -%}
-    {%- set y = 'cast(parts.m[1] as integer)' -%}
-    {%- set mo = 'cast(parts.m[2] as integer)' -%}
-    (select
+    {%- set day = "cast(substring(" ~ expr ~ " from '^[0-9]{4}-[0-9]{1,2}-([0-9]{1,2})') as integer)" -%}
+    {%- set month = "cast(split_part(" ~ expr ~ ", '-', 2) as integer)" -%}
+    {%- set year = "cast(left(" ~ expr ~ ", 4) as integer)" -%}
+    {%- set text -%}
         case
-            when parts.m is not null
-                and {{ y }} >= 1
-                and {{ mo }} between 1 and 12
-                and cast(parts.m[3] as integer) between 1 and case
-                    when {{ mo }} in (4, 6, 9, 11) then 30
-                    when {{ mo }} <> 2 then 31
-                    when ({{ y }} % 4 = 0 and {{ y }} % 100 <> 0) or {{ y }} % 400 = 0 then 29
+            when strpos({{ expr }}, '.') > 0 then regexp_replace({{ expr }}, '([.][0-9]{6})[0-9]+', '\1')
+            else {{ expr }}
+        end
+    {%- endset -%}
+    (case
+        when {{ expr }} ~ '{{ timestamp_text_pattern() }}' and left({{ expr }}, 4) <> '0000' then case
+            when {{ day }} <= 28
+                or {{ day }} <= case
+                    when {{ month }} in (4, 6, 9, 11) then 30
+                    when {{ month }} <> 2 then 31
+                    when ({{ year }} % 4 = 0 and {{ year }} % 100 <> 0) or {{ year }} % 400 = 0 then 29
                     else 28
                 end
-                and coalesce(cast(parts.m[4] as integer), 0) <= 23
-                and coalesce(cast(parts.m[5] as integer), 0) <= 59
-                and coalesce(cast(parts.m[6] as integer), 0) <= 59
-                and coalesce(cast(parts.m[10] as integer), 0) <= 15
-                and coalesce(cast(parts.m[11] as integer), 0) <= 59
-                then make_timestamp(
-                    {{ y }}, {{ mo }}, cast(parts.m[3] as integer),
-                    coalesce(cast(parts.m[4] as integer), 0),
-                    coalesce(cast(parts.m[5] as integer), 0),
-                    coalesce(cast(parts.m[6] as integer), 0)
-                    + coalesce(cast('0' || left(parts.m[7], 7) as double precision), 0)
-                )
-                - case parts.m[9]
-                    when '+' then 1
-                    when '-' then -1
-                    else 0
-                end * (
-                    coalesce(cast(parts.m[10] as integer), 0) * interval '1 hour'
-                    + coalesce(cast(parts.m[11] as integer), 0) * interval '1 minute'
-                )
+                then case
+                    when right({{ expr }}, 1) = 'Z'
+                        or strpos(substr({{ expr }}, 9), '+') > 0
+                        or strpos(substr({{ expr }}, 9), '-') > 0
+                        then (cast({{ text }} as timestamptz) at time zone 'UTC')
+                    else cast({{ text }} as timestamp)
+                end
         end
-    from (
-        select regexp_match(
-            {{ expr }},
-            '^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[ T]([0-9]{1,2}):([0-9]{1,2})(?::([0-9]{1,2})([.][0-9]*)?)?(Z|([+-])([0-9]{2}):?([0-9]{2})?)?)?$'
-        ) as m
-    ) as parts)
+    end)
 {%- endmacro %}
 
 {#- Spark: the same shapes, then try_cast (null for an impossible date or
@@ -91,10 +80,12 @@
 
 {#- ISO-8601 text the timestamp parsers accept: a date, optionally a time
     (T or space, seconds and fraction optional) and a zone (Z, +hh, +hhmm,
-    +hh:mm). Portable regex (POSIX and Java): no backslashes. -#}
+    +hh:mm, at most 15:59), every field in range (the day of the month is
+    checked apart). Portable regex (POSIX and Java): no backslashes. -#}
 {% macro timestamp_text_pattern() -%}
-    ^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([ T][0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2}([.][0-9]*)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?$
+    ^[0-9]{4}-(0?[1-9]|1[0-2])-(0?[1-9]|[12][0-9]|3[01])([ T]([01]?[0-9]|2[0-3]):[0-5]?[0-9](:[0-5]?[0-9]([.][0-9]*)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$
 {%- endmacro %}
+
 
 {#- Parse text to a decimal amount; null when not a finite number. -#}
 {% macro try_cast_amount(expr) -%}
@@ -192,6 +183,26 @@
 
 {% macro spark__type_double() -%}
     double
+{%- endmacro %}
+
+
+{#- A double rounded to `digits` decimals, as text, written the DuckDB way
+    ('0.0', '0.5', '0.33', '12.0'), e.g. for a human-readable reason column.
+    PostgreSQL has no round(double precision, integer): it rounds a numeric
+    (half away from zero, like DuckDB and Spark) and trims trailing zeros. -#}
+{% macro rounded_text(expr, digits) -%}
+    {{ return(adapter.dispatch('rounded_text', 'behavioral_segmentation')(expr, digits)) }}
+{%- endmacro %}
+
+{% macro default__rounded_text(expr, digits) -%}
+    cast(round({{ expr }}, {{ digits }}) as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{% macro postgres__rounded_text(expr, digits) -%}
+    regexp_replace(
+        regexp_replace(cast(round(cast({{ expr }} as numeric), {{ digits }}) as text), '([.][0-9]*[1-9])0+$|[.]0*$', '\1'),
+        '^(-?[0-9]+)$', '\1.0'
+    )
 {%- endmacro %}
 
 

@@ -8,7 +8,7 @@
     {{ return([
         'visit', 'product_view', 'content_download', 'form_submit', 'demo_request',
         'cart_add', 'checkout', 'email_send', 'email_open', 'email_click',
-        'email_bounce', 'unsubscribe', 'app_usage', 'social', 'review', 'referral',
+        'email_bounce', 'unsubscribe', 'spam_complaint', 'app_usage', 'social', 'review', 'referral',
     ]) }}
 {% endmacro %}
 

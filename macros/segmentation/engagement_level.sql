@@ -4,8 +4,9 @@
 
     Rule (first match wins):
       unreachable     not is_reachable: no email opt-in (false or unknown),
-                      unsubscribed or bounced. Reason names which, bounced
-                      first, then unsubscribed, then the missing opt-in.
+                      unsubscribed, bounced or reported spam. Reason names
+                      which: bounced first, then spam complaint, then
+                      unsubscribed, then the missing opt-in.
       unengaged       the graymail test, by graymail_method:
                       'days' (default): no engagement event on any of the last
                         unengaged_days days (days_since_last_engagement null
@@ -96,6 +97,7 @@
         when not is_reachable then
             case
                 when has_bounced then 'bounced'
+                when has_reported_spam then 'reported_spam'
                 when has_unsubscribed then 'unsubscribed'
                 when email_opt_in is null then 'opt_in_unknown'
                 else 'no_opt_in'

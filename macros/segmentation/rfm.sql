@@ -80,12 +80,22 @@
 {%- endmacro %}
 
 
+{#- The name of the grid seed: var rfm_segment_map, checked. -#}
+{% macro rfm_segment_map_name() %}
+    {%- set segment_map = var('rfm_segment_map', 'rfm_segment_map') -%}
+    {%- if segment_map is not string or not modules.re.fullmatch('[a-z0-9_]+', segment_map) -%}
+        {{ config_error('rfm_segment_map', segment_map,
+            "the name of a seed (lower-case letters, digits, underscore)") }}
+    {%- endif -%}
+    {{ return(segment_map) }}
+{% endmacro %}
+
+
 {#- The grid seed named by segment_map (default: var rfm_segment_map), checked
     against the number of bins. Also used by the seed's partition test. -#}
 {% macro rfm_segment_map_relation(bins=none, segment_map=none) %}
     {%- set bins = bins if bins is not none else config_int('rfm_bins', 5, 2, 9) -%}
-    {%- set segment_map = segment_map if segment_map is not none
-        else var('rfm_segment_map', 'rfm_segment_map') -%}
+    {%- set segment_map = segment_map if segment_map is not none else rfm_segment_map_name() -%}
     {%- if segment_map is not string or not modules.re.fullmatch('[a-z0-9_]+', segment_map) -%}
         {{ config_error('rfm_segment_map', segment_map,
             "the name of a seed (lower-case letters, digits, underscore)") }}

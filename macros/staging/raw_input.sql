@@ -47,7 +47,7 @@
     way `dbt build` loads the sample before staging reads it.
 -#}
 {% macro raw_relation(table_name) %}
-    {%- if var('raw_schema', none) is none -%}
+    {%- if config_identifier('raw_schema') is none -%}
         -- depends_on: {{ ref(table_name) }}
     {%- endif %}
     {{ source('raw', table_name) }}
@@ -98,12 +98,14 @@
 {% endmacro %}
 
 
-{#- One text rendering of a raw row, kept in quarantine so nothing is lost. -#}
+{#- One text rendering of a raw row, kept in quarantine so nothing is lost
+    (but a direct identifier such as the email, which is written hashed). -#}
 {% macro raw_record(table_name) -%}
     {%- set parts = [] -%}
     {%- for column in raw_columns(table_name) -%}
         {%- do parts.append("'" ~ column ~ "='") -%}
-        {%- do parts.append("coalesce(" ~ column ~ ", '<null>')") -%}
+        {#- a direct identifier is written as its hash (macros/privacy/pii.sql) -#}
+        {%- do parts.append("coalesce(" ~ raw_record_value(table_name, column) ~ ", '<null>')") -%}
         {%- if not loop.last %}{%- do parts.append("' | '") -%}{%- endif -%}
     {%- endfor -%}
     {{ dbt.concat(parts) }}

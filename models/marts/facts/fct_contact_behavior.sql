@@ -112,8 +112,14 @@ activity as (
             {%- endfor %}
             sum(case when days_ago < {{ days }} then email_send_events else 0 end) as email_sends_{{ window_name }},
         {%- endfor %}
-        sum(engagement_points * power(0.5, cast(days_ago as {{ type_double() }}) / {{ half_life }}))
-            as engagement_score,
+        -- Each decayed term is summed as an exact decimal, so the total does not
+        -- depend on the order a parallel engine adds floating-point numbers in.
+        sum(
+            cast(
+                engagement_points * power(0.5, cast(days_ago as {{ type_double() }}) / {{ half_life }})
+                as decimal(38, 12)
+            )
+        ) as engagement_score,
         max(last_engagement_at) as last_engagement_at,
         sum(
             case
@@ -126,6 +132,7 @@ activity as (
         sum(email_click_events) as email_clicks,
         sum(unsubscribe_events) > 0 as has_unsubscribed,
         sum(email_bounce_events) > 0 as has_bounced,
+        sum(spam_complaint_events) > 0 as has_reported_spam,
         min(first_visit_at) as first_visit_at,
         max(last_visit_at) as last_visit_at,
         min(first_lead_at) as first_lead_at,
@@ -171,9 +178,11 @@ final as (
         contacts.email_opt_in,
         coalesce(activity.has_unsubscribed, false) as has_unsubscribed,
         coalesce(activity.has_bounced, false) as has_bounced,
+        coalesce(activity.has_reported_spam, false) as has_reported_spam,
         coalesce(contacts.email_opt_in, false)
         and not coalesce(activity.has_unsubscribed, false)
-        and not coalesce(activity.has_bounced, false) as is_reachable,
+        and not coalesce(activity.has_bounced, false)
+        and not coalesce(activity.has_reported_spam, false) as is_reachable,
 
         -- activity and lifecycle
         activity.first_activity_date,

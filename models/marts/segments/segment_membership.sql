@@ -1,5 +1,5 @@
--- One row per contact and segmentation type (long form): the label and the
--- reason. What a BI tool filters on.
+-- One row per contact and segmentation type (long form): the label, the
+-- reason and the rule_version that produced it. What a BI tool filters on.
 with
 
 {% for segmentation_type in segmentation_types() %}
@@ -9,6 +9,7 @@ with
             segmentation_type,
             segment,
             segment_reason as reason,
+            rule_version,
             as_of_date
         from {{ ref('seg_' ~ segmentation_type) }}
     ),
@@ -26,5 +27,6 @@ select
     cast(segmentation_type as {{ dbt.type_string() }}) as segmentation_type,
     cast(segment as {{ dbt.type_string() }}) as segment,
     cast(reason as {{ dbt.type_string() }}) as reason,
+    cast(rule_version as {{ dbt.type_string() }}) as rule_version,
     cast(as_of_date as date) as as_of_date
 from unioned

@@ -1,7 +1,8 @@
 -- One row per raw table: where every raw row went. Each count is taken from
 -- a different model, so the tested identity
---   rows_read = rows_staged + duplicates_removed + rows_quarantined
--- fails if any step loses or invents a row.
+--   rows_read = rows_staged + duplicates_removed + rows_quarantined + rows_erased
+-- fails if any step loses or invents a row. rows_erased counts the raw rows of
+-- erased contacts (macros/privacy/erasure.sql), which no model holds.
 {%- set tables = {
     'contacts': 'contact_id',
     'events': 'event_id',
@@ -13,6 +14,12 @@ with
     {{ table_name }}_read as (
         select count(*) as rows_read
         from {{ raw_table(table_name) }} as raw_rows
+    ),
+
+    {{ table_name }}_erased as (
+        select count(*) as rows_erased
+        from {{ raw_table(table_name) }} as raw_rows
+        where {{ is_erased_contact(clean_text('raw_rows.contact_id')) }}
     ),
 
     {{ table_name }}_duplicates as (
@@ -42,10 +49,12 @@ unioned as (
             raw_read.rows_read,
             staged.rows_staged,
             duplicates.duplicates_removed,
-            coalesce(quarantined.rows_quarantined, 0) as rows_quarantined
+            coalesce(quarantined.rows_quarantined, 0) as rows_quarantined,
+            erased.rows_erased
         from {{ table_name }}_read as raw_read
         cross join {{ table_name }}_staged as staged
         cross join {{ table_name }}_duplicates as duplicates
+        cross join {{ table_name }}_erased as erased
         left join quarantined
             on quarantined.source_table = '{{ table_name }}'
         {% if not loop.last %}union all{% endif %}

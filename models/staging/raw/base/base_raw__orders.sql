@@ -3,6 +3,8 @@ with
 
 source as (
     select * from {{ raw_table('orders') }} as raw_rows
+    -- erased contacts are dropped here, before any model reads them (macros/privacy/erasure.sql)
+    where {{ is_not_erased_raw_row('raw_rows.contact_id') }}
 ),
 
 cleaned as (

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Build and test the project on PostgreSQL 15, from nothing: installs
+# .venv-postgres (requirements-postgres.txt) on first use, starts a throw-away
+# PostgreSQL server in a temp folder (127.0.0.1, a free port, fsync off), runs
+# `dbt seed` and `dbt build` (every model, data test and unit test) on the
+# bundled sample in the `postgres` target, and always stops and deletes the
+# server at the end, also on failure or Ctrl-C.
+#   scripts/postgres.sh                                   # the sample
+#   scripts/postgres.sh --vars '{as_of_date: "2026-09-30"}'   # extra args go to `dbt build`
+# Needs PostgreSQL's initdb/pg_ctl (the PATH, or /usr/lib/postgresql/*/bin).
+# Run as root it runs the server as the `postgres` OS user (initdb refuses root).
+# To build against your own server instead, set PGHOST/PGPORT/PGUSER/PGPASSWORD/
+# PGDATABASE and run `dbt build --target postgres` from .venv-postgres.
+ENV_REQUIREMENTS=requirements-postgres.txt
+ENV_VENV_NAME=.venv-postgres
+source "$(dirname "$0")/_env.sh"
+
+start_time=$SECONDS
+target_path="${DBT_TARGET_PATH:-target/postgres}"
+log_path="${DBT_LOG_PATH:-logs/postgres}"
+
+# --- find the PostgreSQL server binaries -------------------------------------
+pg_bin=""
+if command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1; then
+    pg_bin="$(dirname "$(command -v initdb)")"
+else
+    for dir in /usr/lib/postgresql/*/bin; do
+        if [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ]; then pg_bin="$dir"; fi
+    done
+fi
+if [ -z "$pg_bin" ]; then
+    echo "PostgreSQL server binaries (initdb, pg_ctl) not found; on Debian: apt-get install postgresql-15" >&2
+    exit 1
+fi
+
+# --- a throw-away server ------------------------------------------------------
+work="$(mktemp -d "${TMPDIR:-/tmp}/segmentation-pg.XXXXXX")"
+as_server_user=()
+if [ "$(id -u)" = 0 ]; then
+    chown postgres "$work"
+    as_server_user=(runuser -u postgres --)
+fi
+server_started=0
+cleanup() {
+    status=$?
+    if [ "$server_started" = 1 ]; then
+        "${as_server_user[@]}" "$pg_bin/pg_ctl" -D "$work/data" -m immediate -w stop >/dev/null 2>&1 || true
+    fi
+    rm -rf "$work"
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port="$(python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+echo "== PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') in $work (127.0.0.1:$port)"
+# C collation: text sorts by bytes, as on DuckDB and Spark (dedupe tie-breaks order by text).
+"${as_server_user[@]}" "$pg_bin/initdb" -D "$work/data" -U postgres -A trust -E UTF8 --locale=C \
+    --no-sync --no-instructions >"$work/initdb.log" 2>&1 || { cat "$work/initdb.log" >&2; exit 1; }
+server_started=1
+"${as_server_user[@]}" "$pg_bin/pg_ctl" -D "$work/data" -l "$work/server.log" -w -o \
+    "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$work -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c TimeZone=UTC" \
+    start >/dev/null || { cat "$work/server.log" >&2; exit 1; }
+
+export PGHOST=127.0.0.1 PGPORT="$port" PGUSER=postgres PGPASSWORD="" PGDATABASE=postgres
+export DBT_SCHEMA="${DBT_SCHEMA:-analytics}"
+
+echo "== dbt seed (postgres)"
+dbt seed --target postgres --target-path "$target_path" --log-path "$log_path"
+echo "== dbt build (postgres): every seed, model, data test and unit test"
+dbt build --target postgres --target-path "$target_path" --log-path "$log_path" "$@"
+echo "== postgres: passed in $((SECONDS - start_time)) s"

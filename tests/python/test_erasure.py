@@ -1,0 +1,205 @@
+"""Right to erasure: an erased contact vanishes from every relation.
+
+One small shop is built three times into the same database:
+  1. without any erasure request (the baseline);
+  2. a history table (as a snapshot would be) is written into the marts
+     schema, erasure requests arrive (erasure_requests.csv in the raw folder
+     for one contact, a CRM table named by the var erasure_requests_relation
+     for another) and `dbt run-operation purge_erased_contacts` deletes their
+     rows from every table with a contact_id column, first as a dry run;
+  3. rebuilt with the requests.
+After the rebuild no column of any table or view holds an erased contact id
+or email hash (the CRM's request table itself excepted: it is the request),
+the erased contacts' raw rows are counted as rows_erased, their anonymous
+events stay anonymous, and every other contact's rows are unchanged.
+"""
+from __future__ import annotations
+
+import hashlib
+
+import duckdb
+import pytest
+
+from dbt_harness import Build, build_on, run_dbt, write_raw
+from relation_scan import find_substrings
+
+AS_OF = "2024-03-31"
+ERASED = "erase-me-7f3a"          # requested through the raw folder's erasure_requests.csv
+ERASED_CRM = "erase-crm-91bd"     # requested through the CRM table (var erasure_requests_relation)
+KEPT = ["keep-alice", "keep-bob", "keep-carol"]
+EMAILS = {
+    ERASED: "Erased.Person@Example.com",
+    ERASED_CRM: "crm.gone@example.com",
+    "keep-alice": "alice@example.com",
+    "keep-bob": "bob@example.com",
+    "keep-carol": "carol@example.com",
+}
+CRM_TABLE = "crm_privacy.erasure_requests"
+# the baseline: models only; the rebuild with the requests also runs every data test
+MODELS = ("build", "--exclude-resource-type", "test", "unit_test")
+BUILD = ("build", "--exclude-resource-type", "unit_test")
+
+
+def email_hash(contact_id: str) -> str:
+    return hashlib.sha256(EMAILS[contact_id].strip().lower().encode()).hexdigest()
+
+
+def write_shop(raw):
+    write_raw(raw, "contacts", [
+        (ERASED, EMAILS[ERASED], "2024-01-05 10:00:00", "true"),
+        (ERASED, EMAILS[ERASED], "2024-01-06 10:00:00", "maybe"),        # a rejected copy: quarantined
+        (ERASED_CRM, EMAILS[ERASED_CRM], "2024-01-07 10:00:00", "true"),
+        ("keep-alice", EMAILS["keep-alice"], "2024-01-01 10:00:00", "true"),
+        ("keep-bob", EMAILS["keep-bob"], "2024-01-02 10:00:00", "true"),
+        ("keep-carol", EMAILS["keep-carol"], "2024-01-03 10:00:00", "false"),
+    ])
+    write_raw(raw, "events", [
+        # the erased contact: anonymous visits, then identified on the same device
+        ("ev01", None, "anon-erased", "page_view", "2024-02-01 09:00:00", "web", None),
+        ("ev02", None, "anon-erased", "product_view", "2024-02-02 09:00:00", "web", None),
+        ("ev03", ERASED, "anon-erased", "form_submit", "2024-02-03 09:00:00", "web", None),
+        ("ev04", f"  {ERASED} ", None, "email_open", "2024-03-01 09:00:00", "email", None),  # padded id
+        ("ev05", ERASED, None, "add_to_cart", "2024-03-30 09:00:00", "web", None),
+        ("ev06", ERASED, None, "page_view", "bad timestamp", "web", None),                  # quarantined
+        ("ev07", ERASED_CRM, None, "content_download", "2024-03-20 09:00:00", "web", None),
+        # kept contacts
+        ("ev10", None, "anon-alice", "page_view", "2024-02-10 09:00:00", "web", None),
+        ("ev11", "keep-alice", "anon-alice", "content_download", "2024-03-10 09:00:00", "web", None),
+        ("ev12", "keep-alice", None, "email_open", "2024-03-25 09:00:00", "email", None),
+        ("ev13", "keep-bob", None, "email_open", "2023-10-01 09:00:00", "email", None),
+        ("ev14", "keep-bob", None, "add_to_cart", "2024-03-29 09:00:00", "web", None),
+        ("ev15", "keep-carol", None, "app_session", "2024-03-15 09:00:00", "app", None),
+        ("ev16", None, "anon-stranger", "page_view", "2024-03-15 09:00:00", "web", None),
+    ])
+    write_raw(raw, "orders", [
+        ("o1", ERASED, "2024-02-10 12:00:00", "80.00", "10", "USD", "completed", "express", "premium"),
+        ("o2", ERASED, "2024-03-10 12:00:00", "-1", "", "USD", "completed", "standard", "standard"),  # quarantined
+        ("o3", ERASED_CRM, "2024-03-11 12:00:00", "20.00", "", "USD", "completed", "standard", "standard"),
+        ("o4", "keep-bob", "2024-01-10 12:00:00", "30.00", "", "USD", "completed", "standard", "standard"),
+        ("o5", "keep-bob", "2024-02-10 12:00:00", "30.00", "", "USD", "completed", "standard", "standard"),
+        ("o6", "keep-bob", "2024-03-10 12:00:00", "30.00", "", "USD", "completed", "standard", "standard"),
+        ("o7", "keep-carol", "2024-03-12 12:00:00", "50.00", "5", "USD", "refunded", "pickup", "standard"),
+    ])
+    return raw
+
+
+def assert_ok(build: Build) -> None:
+    assert build.ok, "dbt failed:\n" + "\n".join(build.failures())
+
+
+def snapshot(build: Build) -> dict[str, list[dict]]:
+    """The contact-level rows a rebuild must keep for every contact that is not erased."""
+    relations = {
+        "main_staging.stg_raw__contacts": "contact_id",
+        "main_staging.stg_raw__orders": "order_id",
+        "main_intermediate.int_contacts": "contact_id",
+        "main_intermediate.int_contact_daily_activity": "contact_id, activity_date",
+        "main_marts.fct_contact_behavior": "contact_id",
+        "main_marts.contactability": "contact_id",
+    }
+    return {
+        relation: [row for row in build.table(relation, order_by=key) if row["contact_id"] in KEPT]
+        for relation, key in relations.items()
+    }
+
+
+@pytest.fixture(scope="module")
+def erasure(tmp_path_factory):
+    base = tmp_path_factory.mktemp("erasure")
+    raw = write_shop(base / "raw")
+    work = base / "work"
+    database = work / "warehouse.duckdb"
+    # the CRM's own request table exists before any build (empty until requests arrive)
+    work.mkdir()
+    con = duckdb.connect(str(database))
+    con.execute("create schema crm_privacy")
+    con.execute(f"create table {CRM_TABLE} (contact_id varchar, requested_at varchar)")
+    con.close()
+    vars_ = {"as_of_date": AS_OF, "erasure_requests_relation": CRM_TABLE}
+
+    baseline = build_on(raw, work, vars=vars_, args=MODELS)
+    assert_ok(baseline)
+    state = {"baseline": snapshot(baseline), "baseline_facts": baseline.by_key("main_marts.fct_contact_behavior")}
+
+    # a history table as a snapshot would keep it, in a project schema
+    con = duckdb.connect(str(database))
+    con.execute(
+        "create table main_marts.contact_segment_history as "
+        "select contact_id, segmentation_type, segment, as_of_date from main_marts.segment_membership"
+    )
+    state["history_before"] = con.execute(
+        "select contact_id, count(*) from main_marts.contact_segment_history group by 1 order by 1").fetchall()
+    # the requests arrive
+    con.execute(f"insert into {CRM_TABLE} values ('{ERASED_CRM}', '2024-04-01')")
+    con.close()
+    write_raw(raw, "erasure_requests", [(ERASED, "2024-04-01 08:00:00")], columns=["contact_id", "requested_at"])
+
+    purge_vars = {"raw_data_path": str(raw), **vars_}
+    dry = run_dbt(["run-operation", "purge_erased_contacts", "--args", "{dry_run: true}"], database, vars=purge_vars)
+    assert_ok(dry)
+    state["after_dry_run"] = baseline.query(
+        "select contact_id, count(*) as n from main_marts.contact_segment_history group by 1 order by 1")
+    purge = run_dbt(["run-operation", "purge_erased_contacts"], database, vars=purge_vars)
+    assert_ok(purge)
+    state["history_after_purge"] = baseline.query(
+        "select contact_id, count(*) as n from main_marts.contact_segment_history group by 1 order by 1")
+    state["facts_after_purge"] = sorted(
+        row["contact_id"] for row in baseline.query("select contact_id from main_marts.fct_contact_behavior"))
+
+    rebuilt = build_on(raw, work, vars=vars_, args=BUILD)
+    assert_ok(rebuilt)
+    state["rebuilt"] = rebuilt
+    return state
+
+
+def test_purge_deletes_erased_rows_from_every_table(erasure):
+    # the dry run changes nothing
+    assert [(r["contact_id"], r["n"]) for r in erasure["after_dry_run"]] == erasure["history_before"]
+    # the purge removes both erased contacts from the history table and from
+    # tables built before the requests arrived, and keeps everyone else
+    history = {r["contact_id"]: r["n"] for r in erasure["history_after_purge"]}
+    assert set(history) == set(KEPT)
+    assert history == {cid: n for cid, n in erasure["history_before"] if cid in KEPT}
+    assert erasure["facts_after_purge"] == sorted(KEPT)
+
+
+def test_no_relation_holds_an_erased_contact(erasure):
+    rebuilt = erasure["rebuilt"]
+    needles = [ERASED, ERASED_CRM, email_hash(ERASED), email_hash(ERASED_CRM),
+               EMAILS[ERASED], EMAILS[ERASED_CRM]]
+    # the CRM's request table is the request itself; everything else is searched
+    found = find_substrings(
+        rebuilt.database, needles, include=lambda r: f"{r.schema}.{r.name}" != CRM_TABLE)
+    assert found == {}, found
+    # the scan does look at every relation: the kept contacts are found in the marts and staging
+    kept = find_substrings(rebuilt.database, ["keep-alice"])
+    assert '"main_marts"."fct_contact_behavior"' in kept and '"main_staging"."base_raw__events"' in kept
+
+
+def test_erased_rows_are_accounted_not_lost(erasure):
+    accounting = {row["source_table"]: row for row in erasure["rebuilt"].table("main_staging.stg_raw__row_accounting")}
+    assert {table: row["rows_erased"] for table, row in accounting.items()} == {
+        "contacts": 3, "events": 5, "orders": 3}
+    for row in accounting.values():
+        assert row["rows_read"] == (row["rows_staged"] + row["duplicates_removed"] + row["rows_quarantined"]
+                                    + row["rows_erased"])
+
+
+def test_anonymous_events_stay_anonymous(erasure):
+    stitched = erasure["rebuilt"].by_key("main_intermediate.int_events_stitched", key="event_id")
+    # the device's anonymous visits are kept, but linked to nobody
+    assert (stitched["ev01"]["contact_id"], stitched["ev02"]["contact_id"]) == (None, None)
+    assert "anon-erased" not in erasure["rebuilt"].by_key("main_intermediate.int_identity_map", key="anonymous_id")
+    # the identified events are gone
+    assert not {"ev03", "ev04", "ev05", "ev07"} & set(stitched)
+    # other stitching is untouched
+    assert stitched["ev10"]["contact_id"] == "keep-alice"
+
+
+def test_other_contacts_are_unchanged(erasure):
+    before, after = erasure["baseline"], snapshot(erasure["rebuilt"])
+    for relation in before:
+        assert after[relation] == before[relation], relation
+    assert sorted(erasure["rebuilt"].by_key("main_marts.fct_contact_behavior")) == sorted(KEPT)
+    # and the baseline did hold the erased contacts, so the test is not vacuous
+    assert {ERASED, ERASED_CRM} <= set(erasure["baseline_facts"])
