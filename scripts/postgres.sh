@@ -69,4 +69,8 @@ echo "== dbt seed (postgres)"
 dbt seed --target postgres --target-path "$target_path" --log-path "$log_path"
 echo "== dbt build (postgres): every seed, model, data test and unit test"
 dbt build --target postgres --target-path "$target_path" --log-path "$log_path" "$@"
+if [ -n "${PARITY_DIR:-}" ]; then
+    echo "== export for the parity test (postgres)"
+    bash scripts/export_for_parity.sh "$PARITY_DIR/postgres" --target postgres --target-path "$target_path" --log-path "$log_path"
+fi
 echo "== postgres: passed in $((SECONDS - start_time)) s"

@@ -5,9 +5,22 @@
 
 {#- Trimmed text, empty or whitespace-only becomes null. -#}
 {% macro clean_text(expr) -%}
+    {{ return(adapter.dispatch('clean_text', 'behavioral_segmentation')(expr)) }}
+{%- endmacro %}
+
+{% macro default__clean_text(expr) -%}
     nullif(trim(cast({{ expr }} as {{ dbt.type_string() }})), '')
 {%- endmacro %}
 
+{#- DuckDB's trim() removes spaces only: also strip tabs, line breaks, the
+    Unicode space separators (no-break space, ideographic space, ...) and the
+    invisible zero-width space and byte-order mark, so an id made only of
+    such characters is missing, not a distinct id. -#}
+{% macro duckdb__clean_text(expr) -%}
+    {%- set codes = [9, 10, 11, 12, 13, 32, 133, 160, 5760] + range(8192, 8204) | list
+        + [8232, 8233, 8239, 8287, 12288, 65279] -%}
+    nullif(trim(cast({{ expr }} as varchar), {% for code in codes %}chr({{ code }}){{ " || " if not loop.last }}{% endfor %}), '')
+{%- endmacro %}
 
 {#- Parse text to a UTC timestamp (without time zone); null when unparseable.
     Offsets such as +02:00 or Z are honoured; text without a zone is UTC.
@@ -22,8 +35,14 @@
     {{ dbt.safe_cast(expr, dbt.type_timestamp()) }}
 {%- endmacro %}
 
+{#- DuckDB: only the ISO-8601 shapes the other engines accept
+    (timestamp_text_pattern), so a value stages the same everywhere; DuckDB's
+    try_cast alone would also take '2024/01/05', named zones, 'epoch', ... -#}
 {% macro duckdb__try_cast_timestamp(expr) -%}
-    (try_cast({{ expr }} as timestamptz) at time zone 'UTC')
+    (case
+        when regexp_full_match({{ expr }}, '{{ timestamp_text_pattern() }}')
+            then (try_cast({{ expr }} as timestamptz) at time zone 'UTC')
+    end)
 {%- endmacro %}
 
 {#- PostgreSQL has no try_cast: a text is cast only when it has the ISO
@@ -80,12 +99,11 @@
 
 {#- ISO-8601 text the timestamp parsers accept: a date, optionally a time
     (T or space, seconds and fraction optional) and a zone (Z, +hh, +hhmm,
-    +hh:mm, at most 15:59), every field in range (the day of the month is
-    checked apart). Portable regex (POSIX and Java): no backslashes. -#}
+    +hh:mm, at most 15:59), every field in range (year 0001 on; the day of
+    the month is checked apart). Portable regex (POSIX and Java): no backslashes. -#}
 {% macro timestamp_text_pattern() -%}
-    ^[0-9]{4}-(0?[1-9]|1[0-2])-(0?[1-9]|[12][0-9]|3[01])([ T]([01]?[0-9]|2[0-3]):[0-5]?[0-9](:[0-5]?[0-9]([.][0-9]*)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$
+    ^([0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})-(0?[1-9]|1[0-2])-(0?[1-9]|[12][0-9]|3[01])([ T]([01]?[0-9]|2[0-3]):[0-5]?[0-9](:[0-5]?[0-9]([.][0-9]*)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$
 {%- endmacro %}
-
 
 {#- Parse text to a decimal amount; null when not a finite number. -#}
 {% macro try_cast_amount(expr) -%}
@@ -96,8 +114,14 @@
     {{ dbt.safe_cast(expr, 'decimal(18, 2)') }}
 {%- endmacro %}
 
+{#- DuckDB: a plain or scientific number only (amount_text_pattern), as on
+    the other engines; try_cast alone would also take '1_000'. NaN and
+    Infinity are not numbers here, and a value beyond decimal(18, 2) is null. -#}
 {% macro duckdb__try_cast_amount(expr) -%}
-    try_cast({{ expr }} as decimal(18, 2))
+    (case
+        when regexp_full_match({{ expr }}, '{{ amount_text_pattern() }}')
+            then try_cast({{ expr }} as decimal(18, 2))
+    end)
 {%- endmacro %}
 
 {#- PostgreSQL: a plain or scientific number (as DuckDB reads it), rounded
@@ -124,7 +148,6 @@
     ^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]{1,3})?$
 {%- endmacro %}
 
-
 {#- Parse text to a boolean: true/false, t/f, yes/no, y/n, 1/0; null otherwise. -#}
 {% macro parse_boolean(expr) -%}
     case
@@ -132,7 +155,6 @@
         when lower({{ expr }}) in ('false', 'f', 'no', 'n', '0') then false
     end
 {%- endmacro %}
-
 
 {#- Hex SHA-256 of a text value. -#}
 {% macro sha256_hex(expr) -%}
@@ -151,7 +173,6 @@
     encode(sha256(convert_to({{ expr }}, 'UTF8')), 'hex')
 {%- endmacro %}
 
-
 {#- True when a date falls on Saturday or Sunday. -#}
 {% macro is_weekend(date_expr) -%}
     {{ return(adapter.dispatch('is_weekend', 'behavioral_segmentation')(date_expr)) }}
@@ -165,12 +186,10 @@
     (dayofweek({{ date_expr }}) in (1, 7))
 {%- endmacro %}
 
-
 {#- Whole days from start to end (end - start), on dates. -#}
 {% macro days_between(start_date, end_date) -%}
     {{ dbt.datediff(start_date, end_date, 'day') }}
 {%- endmacro %}
-
 
 {#- A double-precision float type (dbt.type_float() is single precision on some engines). -#}
 {% macro type_double() -%}
@@ -185,32 +204,10 @@
     double
 {%- endmacro %}
 
-
-{#- A double rounded to `digits` decimals, as text, written the DuckDB way
-    ('0.0', '0.5', '0.33', '12.0'), e.g. for a human-readable reason column.
-    PostgreSQL has no round(double precision, integer): it rounds a numeric
-    (half away from zero, like DuckDB and Spark) and trims trailing zeros. -#}
-{% macro rounded_text(expr, digits) -%}
-    {{ return(adapter.dispatch('rounded_text', 'behavioral_segmentation')(expr, digits)) }}
-{%- endmacro %}
-
-{% macro default__rounded_text(expr, digits) -%}
-    cast(round({{ expr }}, {{ digits }}) as {{ dbt.type_string() }})
-{%- endmacro %}
-
-{% macro postgres__rounded_text(expr, digits) -%}
-    regexp_replace(
-        regexp_replace(cast(round(cast({{ expr }} as numeric), {{ digits }}) as text), '([.][0-9]*[1-9])0+$|[.]0*$', '\1'),
-        '^(-?[0-9]+)$', '\1.0'
-    )
-{%- endmacro %}
-
-
 {#- numerator / denominator as a double, null when the denominator is 0 or null. -#}
 {% macro safe_divide(numerator, denominator) -%}
     (cast({{ numerator }} as {{ type_double() }}) / nullif(cast({{ denominator }} as {{ type_double() }}), 0))
 {%- endmacro %}
-
 
 {#- The median of an expression as an aggregate. -#}
 {% macro median(expr) -%}

@@ -54,6 +54,17 @@
 {%- endmacro %}
 
 
+{#-
+    DuckDB file mode. The first of <name>.parquet / <name>.csv that exists
+    and is not empty (0 bytes) is read; none = an empty table. A CSV is read
+    with a fixed dialect (comma, double quote, header on the first line, no
+    lines skipped), so values holding ';', '|' or quotes cannot make DuckDB's
+    sniffer guess another delimiter, and a ragged file cannot make it take a
+    later line for the header and skip the rows above it as a preamble (a
+    silent loss): a row with more or fewer fields than the header fails the
+    build, naming the file. Quoted line breaks are fine. Every column
+    arrives as text, also from typed Parquet.
+-#}
 {% macro duckdb__raw_table(table_name) %}
     {%- set path = config_path('raw_data_path') -%}
     {%- if path is none -%}
@@ -69,15 +80,17 @@
     {%- set ns = namespace(reader=none) -%}
     {%- if execute -%}
         {%- set found = run_query(
-            "select file from glob('" ~ path ~ "/" ~ table_name ~ ".parquet') "
-            ~ "union all select file from glob('" ~ path ~ "/" ~ table_name ~ ".csv')"
+            "select filename, size, 1 as preference from read_blob('" ~ path ~ "/" ~ table_name ~ ".parquet') "
+            ~ "union all select filename, size, 2 from read_blob('" ~ path ~ "/" ~ table_name ~ ".csv') "
+            ~ "order by preference"
         ) -%}
         {%- for row in found.rows -%}
-            {%- if ns.reader is none -%}
+            {%- if ns.reader is none and row[1] > 0 -%}
                 {%- if row[0].endswith('.parquet') -%}
                     {%- set ns.reader = "select * from read_parquet('" ~ row[0] ~ "')" -%}
                 {%- else -%}
-                    {%- set ns.reader = "select * from read_csv('" ~ row[0] ~ "', header = true, all_varchar = true)" -%}
+                    {%- set ns.reader = "select * from read_csv('" ~ row[0] ~ "', header = true, all_varchar = true, "
+                        ~ "delim = ',', quote = '\"', escape = '\"', skip = 0)" -%}
                 {%- endif -%}
             {%- endif -%}
         {%- endfor -%}
@@ -95,6 +108,27 @@
             {%- endif %}
         ) as raw_rows
     )
+{% endmacro %}
+
+
+{#-
+    The rows `dbt source freshness` reads for raw.<name> (see
+    raw_loaded_at_query in source_freshness.sql): the source relation itself,
+    or on DuckDB with raw_data_path the file that staging reads.
+-#}
+{% macro raw_freshness_rows(source_relation, table_name) %}
+    {{ return(adapter.dispatch('raw_freshness_rows', 'behavioral_segmentation')(source_relation, table_name)) }}
+{% endmacro %}
+
+{% macro default__raw_freshness_rows(source_relation, table_name) %}
+    {{ return(source_relation) }}
+{% endmacro %}
+
+{% macro duckdb__raw_freshness_rows(source_relation, table_name) %}
+    {%- if config_path('raw_data_path') is none -%}
+        {{ return(source_relation) }}
+    {%- endif -%}
+    {{ return(duckdb__raw_table(table_name)) }}
 {% endmacro %}
 
 

@@ -137,6 +137,10 @@ VALIDATED_RAW_READS = {
     ("macros/segmentation/_segment_model.sql", "name"),
     # the raw schema as a source's schema: validated in raw_relation() before any source is read
     ("models/staging/raw/_raw__sources.yml", "raw_schema"),
+    # source freshness thresholds: dbt config, never SQL; checked in place (a whole number >= 1
+    # or null, else parsing fails naming the var) and dbt validates the count as an integer
+    ("models/staging/raw/_raw__sources.yml", "source_freshness_warn_days"),
+    ("models/staging/raw/_raw__sources.yml", "source_freshness_error_days"),
 }
 
 

@@ -11,7 +11,7 @@
         ~ min_purchase_days ~ ") and segments.loyalty_status_segment not in ('at_risk', 'churned')"
         ~ " and coalesce(facts.premium_order_share, 0) <= " ~ max_premium_share,
     reason=dbt.concat(["'purchase_days='", "cast(facts.purchase_days as " ~ dbt.type_string() ~ ")",
-        "'; premium_order_share='", "cast(round(coalesce(facts.premium_order_share, 0), 2) as " ~ dbt.type_string() ~ ")"]),
+        "'; premium_order_share='", "cast(cast(coalesce(facts.premium_order_share, 0) as decimal(5, 2)) as " ~ dbt.type_string() ~ ")"]),
     evidence_columns={
         'purchase_days': dbt.type_bigint(),
         'premium_order_share': type_double(),

@@ -1,4 +1,8 @@
 -- Every raw order row, typed, with the reason it cannot be used (null when it can).
+-- Amounts: text that is not a finite number (abc, NaN, Infinity, 1_000) or
+-- does not fit decimal(18, 2) is invalid_amount, and so is an amount above
+-- the var plausible_amount_max (out of range: keeps every sum in range).
+{%- set amount_max = config_number('plausible_amount_max', none, 0) %}
 with
 
 source as (
@@ -51,8 +55,10 @@ validated as (
             when {{ is_implausible_timestamp('ordered_at') }} then 'implausible_timestamp'
             when order_total is null then 'invalid_amount'
             when order_total < 0 then 'negative_amount'
+            when order_total > {{ amount_max }} then 'invalid_amount'
             when discount_total_text is not null and discount_total is null then 'invalid_amount'
             when discount_total < 0 then 'negative_amount'
+            when discount_total > {{ amount_max }} then 'invalid_amount'
             when status is null or status not in {{ sql_string_list(config_code_list('order_statuses')) }}
                 then 'unknown_status'
         end as rejection_reason
