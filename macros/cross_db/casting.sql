@@ -17,9 +17,23 @@
     invisible zero-width space and byte-order mark, so an id made only of
     such characters is missing, not a distinct id. -#}
 {% macro duckdb__clean_text(expr) -%}
-    {%- set codes = [9, 10, 11, 12, 13, 32, 133, 160, 5760] + range(8192, 8204) | list
-        + [8232, 8233, 8239, 8287, 12288, 65279] -%}
-    nullif(trim(cast({{ expr }} as varchar), {% for code in codes %}chr({{ code }}){{ " || " if not loop.last }}{% endfor %}), '')
+    nullif(trim(cast({{ expr }} as varchar), {% for code in clean_text_codes() %}chr({{ code }}){{ " || " if not loop.last }}{% endfor %}), '')
+{%- endmacro %}
+
+{% macro clean_text_codes() -%}
+    {{ return([9, 10, 11, 12, 13, 32, 133, 160, 5760] + range(8192, 8204) | list
+        + [8232, 8233, 8239, 8287, 12288, 65279]) }}
+{%- endmacro %}
+
+{#- PostgreSQL: the same characters, with btrim (chr takes Unicode code points in UTF8). -#}
+{% macro postgres__clean_text(expr) -%}
+    nullif(btrim(cast({{ expr }} as text), {% for code in clean_text_codes() %}chr({{ code }}){{ " || " if not loop.last }}{% endfor %}), '')
+{%- endmacro %}
+
+{#- Spark: chr() is ASCII only, so strip the same classes with a Java regex:
+    whitespace, Unicode separators, NEL, zero-width space and byte-order mark. -#}
+{% macro spark__clean_text(expr) -%}
+    nullif(regexp_replace(cast({{ expr }} as string), '^[\\s\\p{Z}\\x{85}\\x{200B}\\x{FEFF}]+|[\\s\\p{Z}\\x{85}\\x{200B}\\x{FEFF}]+$', ''), '')
 {%- endmacro %}
 
 {#- Parse text to a UTC timestamp (without time zone); null when unparseable.
