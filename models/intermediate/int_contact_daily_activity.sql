@@ -93,11 +93,15 @@ contact_days as (
     from order_days
 ),
 
+activity_dates as (
+    select distinct activity_date from contact_days
+),
+
 occasion_days as (
-    select distinct contact_days.activity_date
-    from contact_days
+    select distinct activity_dates.activity_date
+    from activity_dates
     inner join occasion_calendar
-        on contact_days.activity_date between
+        on activity_dates.activity_date between
             cast(occasion_calendar.start_date as date) and cast(occasion_calendar.end_date as date)
 ),
 

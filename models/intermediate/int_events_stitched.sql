@@ -36,9 +36,11 @@ stitched as (
         coalesce(cast(taxonomy.engagement_weight as {{ dbt.type_numeric() }}), 0) as engagement_weight,
         journey_stages.stage_rank as journey_stage_rank
     from events
+    -- Join on anonymous_id alone (an equality DuckDB can hash): an event's own
+    -- contact_id still wins through the coalesce above. A left-side filter in
+    -- this ON clause made DuckDB fall back to a nested-loop join.
     left join identity_map
-        on events.contact_id is null
-            and events.anonymous_id = identity_map.anonymous_id
+        on events.anonymous_id = identity_map.anonymous_id
     left join taxonomy
         on events.event_type = taxonomy.event_type
     left join journey_stages
