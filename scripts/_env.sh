@@ -8,6 +8,8 @@ set -euo pipefail
 PROJECT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$PROJECT_DIR"
 export DO_NOT_TRACK=1
+# the dbt-duckdb plugin segkit.duckdb_plugin is imported from the project folder (profiles.yml)
+export SEGKIT_PATH="$PROJECT_DIR"
 REQUIREMENTS="${ENV_REQUIREMENTS:-requirements.txt}"
 VENV="${VENV:-$PROJECT_DIR/${ENV_VENV_NAME:-.venv}}"
 PYTHON="${PYTHON:-python3}"

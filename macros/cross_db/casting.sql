@@ -235,3 +235,24 @@
 {% macro spark__median(expr) -%}
     percentile({{ expr }}, 0.5)
 {%- endmacro %}
+
+{#- True when the text holds a control character (the C0 range U+0000 to
+    U+001F, or DEL): in an id such a value is a typo or an attack (a NUL byte
+    would make a new, different id that looks the same), so the row is
+    quarantined as invalid_text. Padding is trimmed by clean_text before. -#}
+{% macro has_control_characters(expr) -%}
+    {{ return(adapter.dispatch('has_control_characters', 'behavioral_segmentation')(expr)) }}
+{%- endmacro %}
+
+{% macro default__has_control_characters(expr) -%}
+    coalesce(regexp_matches({{ expr }}, '[\x00-\x1f\x7f]'), false)
+{%- endmacro %}
+
+{#- PostgreSQL text cannot hold NUL at all (the loader refuses such a file). -#}
+{% macro postgres__has_control_characters(expr) -%}
+    coalesce({{ expr }} ~ '[\x01-\x1f\x7f]', false)
+{%- endmacro %}
+
+{% macro spark__has_control_characters(expr) -%}
+    coalesce({{ expr }} rlike '[\\x00-\\x1f\\x7f]', false)
+{%- endmacro %}

@@ -24,12 +24,15 @@
 {% endmacro %}
 
 
-{% macro raw_table(table_name) %}
-    {{ return(adapter.dispatch('raw_table', 'behavioral_segmentation')(table_name)) }}
+{#- validate=true (the base models, which read each raw table first): also
+    check the rows can be read at all, where the engine needs it (DuckDB
+    files). -#}
+{% macro raw_table(table_name, validate=false) %}
+    {{ return(adapter.dispatch('raw_table', 'behavioral_segmentation')(table_name, validate)) }}
 {% endmacro %}
 
 
-{% macro default__raw_table(table_name) %}
+{% macro default__raw_table(table_name, validate=false) %}
     (
         select
             {%- for column in raw_columns(table_name) %}
@@ -55,45 +58,109 @@
 
 
 {#-
-    DuckDB file mode. The first of <name>.parquet / <name>.csv that exists
-    and is not empty (0 bytes) is read; none = an empty table. A CSV is read
-    with a fixed dialect (comma, double quote, header on the first line, no
-    lines skipped), so values holding ';', '|' or quotes cannot make DuckDB's
-    sniffer guess another delimiter, and a ragged file cannot make it take a
-    later line for the header and skip the rows above it as a preamble (a
-    silent loss): a row with more or fewer fields than the header fails the
-    build, naming the file. Quoted line breaks are fine. Every column
-    arrives as text, also from typed Parquet.
+    DuckDB file mode (var raw_data_path). Which file holds which table is
+    decided by segkit/raw_files.py (asked through the dbt-duckdb plugin
+    segkit/duckdb_plugin.py; see its rules): a folder that does not exist or
+    holds none of the tables, a link that points nowhere, two forms of one
+    table, an unsupported file named like a table, a duplicated header name
+    and a nested Parquet column all stop the build with a message naming the
+    folder or file. <name>.csv, <name>.csv.gz and <name>.parquet are read; a
+    missing or 0-byte file is an empty table (said in the log).
+
+    A CSV is read with a fixed dialect (comma, double quote, header on the
+    first line, no lines skipped), so values holding ';', '|' or quotes cannot
+    make DuckDB's sniffer guess another delimiter, and a ragged file cannot
+    make it take a later line for the header and skip the rows above it as a
+    preamble (a silent loss). With validate=true (the base models) the file is
+    first scanned for rows DuckDB cannot read (another field count, invalid
+    UTF-8, a stray quote): the build stops naming the file, line, column and
+    the kind of error, and never prints the row (it may hold an address).
+    Quoted line breaks are fine. Every column arrives as text, also from
+    typed Parquet.
 -#}
-{% macro duckdb__raw_table(table_name) %}
+
+{#- What the raw folder holds for every table the project reads from it. -#}
+{% macro raw_file_specs() %}
+    {{ return({
+        'contacts': {'columns': raw_columns('contacts')},
+        'events': {'columns': raw_columns('events')},
+        'orders': {'columns': raw_columns('orders')},
+        'erasure_requests': {'columns': raw_file_columns('erasure_requests'), 'required': ['contact_id'],
+                             'optional': true, 'all_forms': true},
+    }) }}
+{% endmacro %}
+
+
+{#- The files of one table in raw_data_path, as dicts (path, format,
+    compression, size, columns); [] at parse time. -#}
+{% macro duckdb_raw_files(table_name) %}
+    {%- if not execute -%}{{ return([]) }}{%- endif -%}
+    {%- set path = config_path('raw_data_path') -%}
+    {%- set answer = run_query(
+        "select segkit_raw_files('" ~ path ~ "', '" ~ tojson(raw_file_specs()) ~ "')") -%}
+    {%- set found = fromjson(answer.rows[0][0]) -%}
+    {%- if 'error' in found -%}
+        {{ exceptions.raise_compiler_error("Raw input: " ~ found['error']) }}
+    {%- endif -%}
+    {{ return(found['tables'][table_name]) }}
+{% endmacro %}
+
+
+{#- The reader of one raw file (a dict from duckdb_raw_files). -#}
+{% macro duckdb_raw_file_reader(file, extra_options='') -%}
+    {%- if file['format'] == 'parquet' -%}
+        read_parquet('{{ file['path'] }}')
+    {%- else -%}
+        read_csv('{{ file['path'] }}', header = true, all_varchar = true, delim = ',', quote = '"', escape = '"',
+            skip = 0, compression = '{{ file['compression'] or 'none' }}'{{ extra_options }})
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- Stop the build when a CSV file holds a row DuckDB cannot read; the
+    message names the file, line and column, never the row's content. -#}
+{% macro duckdb_check_csv_rows(file, table_name) %}
+    {%- if file['format'] != 'csv' or not execute -%}{{ return(none) }}{%- endif -%}
+    {%- set rejects = 'segkit_csv_rejects_' ~ table_name -%}
+    {%- set scans = 'segkit_csv_reject_scans_' ~ table_name -%}
+    {%- do run_query('drop table if exists ' ~ rejects ~ '; drop table if exists ' ~ scans) -%}
+    {%- do run_query('select count(*) from ' ~ duckdb_raw_file_reader(file,
+        ", store_rejects = true, rejects_table = '" ~ rejects ~ "', rejects_scan = '" ~ scans ~ "'")) -%}
+    {%- set found = run_query(
+        'select count(*) over () as bad_rows, line, column_name, cast(error_type as varchar) as error_type from '
+        ~ rejects ~ ' order by line limit 1') -%}
+    {%- do run_query('drop table if exists ' ~ rejects ~ '; drop table if exists ' ~ scans) -%}
+    {%- if found.rows | length > 0 -%}
+        {%- set row = found.rows[0] -%}
+        {%- set kinds = {
+            'TOO MANY COLUMNS': 'the row has more fields than the header',
+            'MISSING COLUMNS': 'the row has fewer fields than the header',
+            'INVALID ENCODING': 'the row is not valid UTF-8',
+            'UNQUOTED VALUE': 'a quote inside an unquoted value',
+            'LINE SIZE OVER MAXIMUM': 'the line is longer than DuckDB reads',
+        } -%}
+        {{ exceptions.raise_compiler_error(
+            "Raw input: " ~ file['path'] ~ " line " ~ row[1]
+            ~ (", column " ~ row[2] if row[2] else "") ~ ": " ~ kinds.get(row[3], row[3] | lower)
+            ~ " (" ~ row[0] ~ " unreadable row" ~ ("s" if row[0] != 1 else "") ~ " in the file; the first is named). "
+            ~ "Fix or remove the row and build again: nothing was read from this file.") }}
+    {%- endif -%}
+{% endmacro %}
+
+
+{% macro duckdb__raw_table(table_name, validate=false) %}
     {%- set path = config_path('raw_data_path') -%}
     {%- if path is none -%}
         {{ return(default__raw_table(table_name)) }}
     {%- endif -%}
-    {%- set empty_typed -%}
-        select
-            {%- for column in raw_columns(table_name) %}
-            cast(null as varchar) as {{ column }}{{ "," if not loop.last }}
-            {%- endfor %}
-        where 1 = 0
-    {%- endset -%}
-    {%- set ns = namespace(reader=none) -%}
-    {%- if execute -%}
-        {%- set found = run_query(
-            "select filename, size, 1 as preference from read_blob('" ~ path ~ "/" ~ table_name ~ ".parquet') "
-            ~ "union all select filename, size, 2 from read_blob('" ~ path ~ "/" ~ table_name ~ ".csv') "
-            ~ "order by preference"
-        ) -%}
-        {%- for row in found.rows -%}
-            {%- if ns.reader is none and row[1] > 0 -%}
-                {%- if row[0].endswith('.parquet') -%}
-                    {%- set ns.reader = "select * from read_parquet('" ~ row[0] ~ "')" -%}
-                {%- else -%}
-                    {%- set ns.reader = "select * from read_csv('" ~ row[0] ~ "', header = true, all_varchar = true, "
-                        ~ "delim = ',', quote = '\"', escape = '\"', skip = 0)" -%}
-                {%- endif -%}
-            {%- endif -%}
-        {%- endfor -%}
+    {%- set readers = [] -%}
+    {%- for file in duckdb_raw_files(table_name) if file['size'] > 0 -%}
+        {%- if validate -%}{%- do duckdb_check_csv_rows(file, table_name) -%}{%- endif -%}
+        {%- do readers.append('select * from ' ~ duckdb_raw_file_reader(file)) -%}
+    {%- endfor -%}
+    {%- if validate and execute and readers | length == 0 -%}
+        {{ log("Raw input: no " ~ table_name ~ " rows in " ~ path ~ " (no file, or an empty one): "
+            ~ table_name ~ " is an empty table in this build", info=true) }}
     {%- endif -%}
     (
         select
@@ -101,11 +168,15 @@
             cast({{ column }} as varchar) as {{ column }}{{ "," if not loop.last }}
             {%- endfor %}
         from (
-            {{ empty_typed }}
-            {%- if ns.reader is not none %}
+            select
+                {%- for column in raw_columns(table_name) %}
+                cast(null as varchar) as {{ column }}{{ "," if not loop.last }}
+                {%- endfor %}
+            where 1 = 0
+            {%- for reader in readers %}
             union all by name
-            {{ ns.reader }}
-            {%- endif %}
+            {{ reader }}
+            {%- endfor %}
         ) as raw_rows
     )
 {% endmacro %}
@@ -128,7 +199,7 @@
     {%- if config_path('raw_data_path') is none -%}
         {{ return(source_relation) }}
     {%- endif -%}
-    {{ return(duckdb__raw_table(table_name)) }}
+    {{ return(duckdb__raw_table(table_name, validate=true)) }}
 {% endmacro %}
 
 

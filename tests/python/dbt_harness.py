@@ -83,6 +83,7 @@ def run_dbt(
 ) -> Build:
     """Run a dbt command (e.g. ["build"]) in-process on a DuckDB file."""
     os.environ["DO_NOT_TRACK"] = "1"
+    os.environ["SEGKIT_PATH"] = str(PROJECT_DIR)  # the dbt-duckdb plugin (profiles.yml)
     os.environ["DBT_DUCKDB_PATH"] = str(database)
     cli = [
         *args,

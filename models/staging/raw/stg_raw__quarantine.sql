@@ -5,6 +5,8 @@ contacts as (
     select
         'contacts' as source_table,
         contact_id as record_key,
+        contact_id,
+        cast(null as {{ dbt.type_string() }}) as anonymous_id,
         rejection_reason,
         raw_record
     from {{ ref('base_raw__contacts') }}
@@ -15,6 +17,8 @@ events as (
     select
         'events' as source_table,
         event_id as record_key,
+        contact_id,
+        anonymous_id,
         rejection_reason,
         raw_record
     from {{ ref('base_raw__events') }}
@@ -25,6 +29,8 @@ orders as (
     select
         'orders' as source_table,
         order_id as record_key,
+        contact_id,
+        cast(null as {{ dbt.type_string() }}) as anonymous_id,
         rejection_reason,
         raw_record
     from {{ ref('base_raw__orders') }}

@@ -19,7 +19,7 @@ with
     {{ table_name }}_erased as (
         select count(*) as rows_erased
         from {{ raw_table(table_name) }} as raw_rows
-        where {{ is_erased_contact(clean_text('raw_rows.contact_id')) }}
+        where {{ is_erased_raw_row(table_name, 'raw_rows') }}
     ),
 
     {{ table_name }}_duplicates as (

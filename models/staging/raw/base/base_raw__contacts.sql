@@ -1,10 +1,12 @@
 -- Every raw contact row, typed, with the reason it cannot be used (null when it can).
+-- Control characters in an id are invalid_text (macros/cross_db/casting.sql).
+{%- do check_erasure_share('base_raw__contacts') %}
 with
 
 source as (
-    select * from {{ raw_table('contacts') }} as raw_rows
+    select * from {{ raw_table('contacts', validate=true) }} as raw_rows
     -- erased contacts are dropped here, before any model reads them (macros/privacy/erasure.sql)
-    where {{ is_not_erased_raw_row('raw_rows.contact_id') }}
+    where {{ is_not_erased_raw_row('contacts', 'raw_rows') }}
 ),
 
 cleaned as (
@@ -34,6 +36,7 @@ validated as (
         *,
         case
             when contact_id is null then 'missing_contact_id'
+            when {{ has_control_characters('contact_id') }} then 'invalid_text'
             when created_at_text is not null and created_at is null then 'invalid_timestamp'
             when {{ is_implausible_timestamp('created_at') }} then 'implausible_timestamp'
             when email_opt_in_text is not null and email_opt_in is null then 'invalid_boolean'

@@ -2,16 +2,17 @@
 with
 
 source as (
-    select * from {{ raw_table('events') }} as raw_rows
+    select * from {{ raw_table('events', validate=true) }} as raw_rows
     -- erased contacts are dropped here, before any model reads them (macros/privacy/erasure.sql)
-    where {{ is_not_erased_raw_row('raw_rows.contact_id') }}
+    where {{ is_not_erased_raw_row('events', 'raw_rows') }}
 ),
 
 cleaned as (
     select
         {{ clean_text('event_id') }} as event_id,
         {{ clean_text('contact_id') }} as contact_id,
-        {{ clean_text('anonymous_id') }} as anonymous_id,
+        -- a device an erased contact used links nobody (macros/privacy/erasure.sql)
+        {{ anonymous_id_unless_erased(clean_text('anonymous_id')) }} as anonymous_id,
         lower({{ clean_text('event_type') }}) as event_type,
         {{ clean_text('occurred_at') }} as occurred_at_text,
         lower({{ clean_text('channel') }}) as channel,
@@ -39,6 +40,9 @@ validated as (
         *,
         case
             when event_id is null then 'missing_event_id'
+            when {{ has_control_characters('event_id') }}
+                or {{ has_control_characters('contact_id') }}
+                or {{ has_control_characters('anonymous_id') }} then 'invalid_text'
             when contact_id is null and anonymous_id is null then 'missing_identity'
             when event_type is null then 'missing_event_type'
             when occurred_at_text is null then 'missing_timestamp'

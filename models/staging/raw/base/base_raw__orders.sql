@@ -6,9 +6,9 @@
 with
 
 source as (
-    select * from {{ raw_table('orders') }} as raw_rows
+    select * from {{ raw_table('orders', validate=true) }} as raw_rows
     -- erased contacts are dropped here, before any model reads them (macros/privacy/erasure.sql)
-    where {{ is_not_erased_raw_row('raw_rows.contact_id') }}
+    where {{ is_not_erased_raw_row('orders', 'raw_rows') }}
 ),
 
 cleaned as (
@@ -50,6 +50,8 @@ validated as (
         case
             when order_id is null then 'missing_order_id'
             when contact_id is null then 'missing_contact_id'
+            when {{ has_control_characters('order_id') }} or {{ has_control_characters('contact_id') }}
+                then 'invalid_text'
             when ordered_at_text is null then 'missing_timestamp'
             when ordered_at is null then 'invalid_timestamp'
             when {{ is_implausible_timestamp('ordered_at') }} then 'implausible_timestamp'
