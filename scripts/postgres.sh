@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
 # Build and test the project on PostgreSQL 15, from nothing: installs
 # .venv-postgres (requirements-postgres.txt) on first use, starts a throw-away
-# PostgreSQL server in a temp folder (127.0.0.1, a free port, fsync off), runs
-# `dbt seed` and `dbt build` (every model, data test and unit test) on the
+# PostgreSQL server in a private temp folder, runs the server's privacy tests
+# and the loader's hostile-input tests (tests/engines/test_postgres_*.py),
+# then `dbt seed` and `dbt build` (every model, data test and unit test) on the
 # bundled sample in the `postgres` target, and always stops and deletes the
 # server at the end, also on failure or Ctrl-C.
 #   scripts/postgres.sh                                   # the sample
 #   scripts/postgres.sh --vars '{as_of_date: "2026-09-30"}'   # extra args go to `dbt build`
+# The server is private: it listens on a unix socket only (no TCP:
+# listen_addresses=''), in a 0700 folder owned by the server's OS user, with
+# unix_socket_permissions=0700, and asks for a random password
+# (scram-sha-256) that only this script's processes get (PGPASSWORD). Another
+# local account can neither reach the socket nor log in; a superuser session
+# could otherwise run `copy ... from program` as the server user.
 # Needs PostgreSQL's initdb/pg_ctl (the PATH, or /usr/lib/postgresql/*/bin).
-# Run as root it runs the server as the `postgres` OS user (initdb refuses root).
+# Run as root it runs the server as the `postgres` OS user (initdb refuses
+# root); root (dbt, the tests) still reaches the socket, as root bypasses file
+# permissions.
 # To build against your own server instead, set PGHOST/PGPORT/PGUSER/PGPASSWORD/
 # PGDATABASE and run `dbt build --target postgres` from .venv-postgres.
 ENV_REQUIREMENTS=requirements-postgres.txt
@@ -33,11 +42,14 @@ if [ -z "$pg_bin" ]; then
     exit 1
 fi
 
-# --- a throw-away server ------------------------------------------------------
+# --- a throw-away, private server ---------------------------------------------
+# mktemp -d makes the folder 0700; it holds the data directory, the logs and
+# the socket, and belongs to the server's OS user.
 work="$(mktemp -d "${TMPDIR:-/tmp}/segmentation-pg.XXXXXX")"
+chmod 0700 "$work"
 as_server_user=()
 if [ "$(id -u)" = 0 ]; then
-    chown postgres "$work"
+    chown postgres: "$work"
     as_server_user=(runuser -u postgres --)
 fi
 server_started=0
@@ -52,18 +64,42 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# No TCP listener: the port only names the socket file (.s.PGSQL.<port>);
+# a free one keeps it from clashing with a server someone runs on 127.0.0.1.
 port="$(python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-echo "== PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') in $work (127.0.0.1:$port)"
+password="$(python -c 'import secrets; print(secrets.token_urlsafe(32))')"
+pwfile="$work/pwfile"
+(umask 077 && printf '%s\n' "$password" >"$pwfile")
+[ "$(id -u)" != 0 ] || chown postgres: "$pwfile"
+echo "== PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') in $work (unix socket only, scram-sha-256)"
 # C collation: text sorts by bytes, as on DuckDB and Spark (dedupe tie-breaks order by text).
-"${as_server_user[@]}" "$pg_bin/initdb" -D "$work/data" -U postgres -A trust -E UTF8 --locale=C \
-    --no-sync --no-instructions >"$work/initdb.log" 2>&1 || { cat "$work/initdb.log" >&2; exit 1; }
-server_started=1
-"${as_server_user[@]}" "$pg_bin/pg_ctl" -D "$work/data" -l "$work/server.log" -w -o \
-    "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$work -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c TimeZone=UTC" \
-    start >/dev/null || { cat "$work/server.log" >&2; exit 1; }
+"${as_server_user[@]}" "$pg_bin/initdb" -D "$work/data" -U postgres -A scram-sha-256 --pwfile="$pwfile" \
+    -E UTF8 --locale=C --no-sync --no-instructions >"$work/initdb.log" 2>&1 || { cat "$work/initdb.log" >&2; exit 1; }
+rm -f "$pwfile"
+# Appended to the server's own file (root keeps its owner); later lines win.
+cat >>"$work/data/postgresql.conf" <<EOF
 
-export PGHOST=127.0.0.1 PGPORT="$port" PGUSER=postgres PGPASSWORD="" PGDATABASE=postgres
+# scripts/postgres.sh: a private throw-away server
+listen_addresses = ''
+port = $port
+unix_socket_directories = '$work'
+unix_socket_permissions = 0700
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+TimeZone = 'UTC'
+EOF
+server_started=1
+"${as_server_user[@]}" "$pg_bin/pg_ctl" -D "$work/data" -l "$work/server.log" -w start >/dev/null \
+    || { cat "$work/server.log" >&2; exit 1; }
+
+# libpq takes a folder as the host: the socket's folder.
+export PGHOST="$work" PGPORT="$port" PGUSER=postgres PGPASSWORD="$password" PGDATABASE=postgres
+export PG_BIN="$pg_bin"
 export DBT_SCHEMA="${DBT_SCHEMA:-analytics}"
+
+echo "== pytest (postgres): the server is private; the loader names file and line, never a row"
+python -m pytest tests/engines/test_postgres_private.py tests/engines/test_postgres_loader.py -q -p no:cacheprovider
 
 echo "== dbt seed (postgres)"
 dbt seed --target postgres --target-path "$target_path" --log-path "$log_path"
