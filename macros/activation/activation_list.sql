@@ -7,6 +7,7 @@
     segment labels, why the contact is on the list, and the evidence columns.
 -#}
 {% macro activation_list(list_name, condition, reason, evidence_columns) %}
+{%- do assert_export_path_unset() %}
 {%- set include_email = config_boolean('activation_include_email', false) %}
 with
 
@@ -83,25 +84,50 @@ select * from final
 
 
 {#-
-    Post-hook: with --vars '{export_path: DIR}' on DuckDB, also write the list
-    as DIR/<model>.csv (header row) for import into HubSpot or similar.
+    Post-hook of every list (DuckDB): stamp the table with the invocation id
+    of the dbt command that wrote it (the table comment). segkit/export.py
+    exports a list only when its stamp is the build it checked in
+    target/run_results.json, so a database changed after that build (a later
+    or killed dbt command that wrote no results, another file) is never
+    exported on the strength of the older build's tests. Not an export: the
+    lists are written only by segkit/export.py, after the tests. (Were
+    persist_docs turned on for these models, it would overwrite the comment:
+    the export would then refuse every build, never export an unchecked one.)
 -#}
-{% macro export_activation_list() %}
-    {{ return(adapter.dispatch('export_activation_list', 'behavioral_segmentation')()) }}
+{% macro stamp_list_build() %}
+    {{ return(adapter.dispatch('stamp_list_build', 'behavioral_segmentation')()) }}
 {% endmacro %}
 
-{% macro default__export_activation_list() %}
+{% macro default__stamp_list_build() %}
+    {#- exporting is DuckDB-only: nothing to stamp elsewhere -#}
+{% endmacro %}
+
+{% macro duckdb__stamp_list_build() %}
+    comment on table {{ this }} is '{{ list_build_stamp() }}'
+{% endmacro %}
+
+{#- The stamp text; segkit/export.py (STAMP_PREFIX) reads the same form. -#}
+{% macro list_build_stamp() %}
+    {{- return('dbt_invocation_id=' ~ invocation_id) -}}
+{% endmacro %}
+
+
+{#-
+    The var export_path is retired. It used to make each list's post-hook
+    write <export_path>/<list>.csv right after the list was built, before its
+    tests ran, so a failing build overwrote the last good files. The lists
+    are now written by `python -m segkit.export --to DIR` after `dbt build`,
+    only when every test of the lists and their upstream models passed
+    (segkit/export.py). Any value stops the build, so a scheduled command
+    that still sets the var fails loudly instead of silently exporting
+    nothing. The value is validated first (config_path), as every var is.
+-#}
+{% macro assert_export_path_unset() %}
     {%- if config_path('export_path') is not none -%}
-        {{ exceptions.raise_compiler_error("The var export_path writes CSV files on the duckdb target only; unset it on " ~ target.type ~ ".") }}
-    {%- endif -%}
-    select 1
-{% endmacro %}
-
-{% macro duckdb__export_activation_list() %}
-    {%- set path = config_path('export_path') -%}
-    {%- if path is none -%}
-        select 1
-    {%- else -%}
-        copy (select * from {{ this }} order by contact_id) to '{{ path }}/{{ this.identifier }}.csv' (header, delimiter ',')
+        {{ exceptions.raise_compiler_error(
+            "The var export_path no longer exports the activation lists (it wrote them before their tests "
+            ~ "ran). Build, then export what passed: `dbt build && python -m segkit.export --to "
+            ~ config_path('export_path') ~ "` (or scripts/build.sh && scripts/export.sh DIR); DuckDB only. "
+            ~ "Remove export_path from --vars.") }}
     {%- endif -%}
 {% endmacro %}

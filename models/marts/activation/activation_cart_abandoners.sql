@@ -1,4 +1,4 @@
-{{ config(post_hook="{{ export_activation_list() }}") }}
+{{ config(post_hook="{{ stamp_list_build() }}") }}
 {%- set window_days = config_int('activation_cart_window_days', 7, 1) %}
 -- One row per contactable contact whose cart or checkout in the last
 -- activation_cart_window_days (default 7) days was not followed by a

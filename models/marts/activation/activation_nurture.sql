@@ -1,4 +1,4 @@
-{{ config(post_hook="{{ export_activation_list() }}") }}
+{{ config(post_hook="{{ stamp_list_build() }}") }}
 {%- set lead_window_days = config_int('nurture_lead_window_days', 180, 1) %}
 -- One row per contactable lead: downloaded content or submitted a form in
 -- the last nurture_lead_window_days (default 180) days and never purchased.

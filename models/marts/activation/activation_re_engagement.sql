@@ -1,4 +1,4 @@
-{{ config(post_hook="{{ export_activation_list() }}") }}
+{{ config(post_hook="{{ stamp_list_build() }}") }}
 {%- set inactive_days = config_int('re_engagement_inactive_days', 90, 1) %}
 -- One row per contactable subscriber who engaged before but not in the last
 -- re_engagement_inactive_days (default 90) days.

@@ -1,4 +1,4 @@
-{{ config(post_hook="{{ export_activation_list() }}") }}
+{{ config(post_hook="{{ stamp_list_build() }}") }}
 {%- set min_purchase_days = config_int('upsell_min_purchase_days', 3, 2) %}
 {%- set max_premium_share = config_number('upsell_max_premium_share', 0, 0, 1) %}
 -- One row per contactable frequent buyer (loyal or advocate in loyalty

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Write the activation lists to DIR/<list>.csv after a `dbt build` (DuckDB),
+# only when that build passed every test of the lists and their upstream
+# models; otherwise nothing is written and the reason is printed (exit 1).
+# Files are replaced atomically (temporary name, then rename). See segkit/export.py.
+#   scripts/build.sh && scripts/export.sh /path/to/folder
+# Extra arguments go to `python -m segkit.export` (--target-path, --database).
+set -euo pipefail
+if [ "$#" -lt 1 ]; then
+    echo "usage: scripts/export.sh DIR [--target-path PATH] [--database FILE]" >&2
+    exit 2
+fi
+# resolve DIR against the caller's folder (_env.sh moves to the project folder)
+if ! dir="$(cd "$1" 2>/dev/null && pwd)"; then
+    echo "scripts/export.sh: $1 is not an existing folder" >&2
+    exit 1
+fi
+shift
+source "$(dirname "$0")/_env.sh"
+exec python -m segkit.export --to "$dir" "$@"
