@@ -34,6 +34,7 @@ import gzip
 import io
 import json
 import os
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -41,6 +42,15 @@ from pathlib import Path
 FORMATS = {".csv": ("csv", None), ".csv.gz": ("csv", "gzip"), ".parquet": ("parquet", None)}
 GLOB_CHARACTERS = "*?[]{}"
 NESTED_TYPE_PREFIXES = ("STRUCT", "MAP", "UNION", "LIST")
+#: A header name that may be printed: a plain column name. Anything else (an
+#: address, a date) means the first line is data, and data is never printed.
+PRINTABLE_NAME = re.compile(r"[a-z_][a-z0-9_ ]{0,62}")
+
+
+def _shown(names: list[str]) -> str:
+    if all(PRINTABLE_NAME.fullmatch(name) for name in names):
+        return ", ".join(names) or "none"
+    return "not shown: the first line does not look like a header"
 
 
 class RawFileError(ValueError):
@@ -148,14 +158,16 @@ def _check_file(table: str, spec: TableSpec, entry: Path, fmt: str, compression:
         seen: set[str] = set()
         for name in columns:
             if name in seen:
-                raise RawFileError(f"{entry} line 1: the header names column {name!r} twice")
+                shown = f"column {name!r}" if PRINTABLE_NAME.fullmatch(name) else "a column"
+                raise RawFileError(f"{entry} line 1: the header names {shown} twice")
             seen.add(name)
     elif size > 0 and fmt == "parquet":
         typed = _parquet_columns(entry)
         columns = [name.strip().lower() for name, _ in typed]
         duplicate = _parquet_duplicate(entry)
         if duplicate:
-            raise RawFileError(f"{entry}: the Parquet schema names column {duplicate!r} twice")
+            shown = f"column {duplicate!r}" if PRINTABLE_NAME.fullmatch(duplicate) else "a column"
+            raise RawFileError(f"{entry}: the Parquet schema names {shown} twice")
         for name, data_type in typed:
             upper = data_type.upper()
             if name.strip().lower() in spec.columns and (
@@ -168,7 +180,7 @@ def _check_file(table: str, spec: TableSpec, entry: Path, fmt: str, compression:
     for name in spec.required:
         if size == 0 or name not in columns:
             raise RawFileError(
-                f"{entry}: has no {name!r} column (columns: {', '.join(columns) or 'none'}); "
+                f"{entry}: has no {name!r} column (columns: {_shown(columns)}); "
                 f"a {table} file must have one"
             )
     return RawFile(table, str(entry), fmt, compression, size, columns)
@@ -231,3 +243,73 @@ def discover_json(folder: str, specs_json: str) -> str:
     except RawFileError as error:
         return json.dumps({"error": str(error)})
     return json.dumps({"tables": {table: [asdict(f) for f in files] for table, files in found.items()}})
+
+
+def _first_bad_record(path: Path, compression: str | None) -> str | None:
+    """The first record Python's csv module (strict) cannot read as the header's shape, or None."""
+    opener = gzip.open if compression == "gzip" else open
+    state = {"lines": 0, "bad": None}
+
+    def lines():
+        with opener(path, "rb") as handle:
+            for raw in handle:
+                state["lines"] += 1
+                if state["lines"] == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                    raw = raw[3:]
+                if b"\x00" in raw and state["bad"] is None:
+                    state["bad"] = (state["lines"], "the line holds a NUL byte outside any value DuckDB can read")
+                try:
+                    yield raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    state["bad"] = (state["lines"], "the row is not valid UTF-8")
+                    return
+
+    reader = csv.reader(lines(), strict=True)
+    width = None
+    while True:
+        start = state["lines"] + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            return f"{path} line {start}: a quote the CSV dialect cannot read (comma, double quote)"
+        if state["bad"] is not None:
+            line, what = state["bad"]
+            return f"{path} line {line}: {what}"
+        if width is None:
+            width = len(record)
+        elif record and len(record) != width:
+            more = "more" if len(record) > width else "fewer"
+            return f"{path} line {start}: the row has {more} fields ({len(record)}) than the header ({width})"
+    if state["bad"] is not None:
+        line, what = state["bad"]
+        return f"{path} line {line}: {what}"
+    return None
+
+
+def check_csv_rows(path: str, compression: str | None = None) -> str | None:
+    """None when DuckDB reads every row of the CSV file with the project's fixed
+    dialect; else a message naming the file and the first bad line, never its content."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        con.execute(
+            "select count(*) from read_csv(?, header = true, all_varchar = true, delim = ',', quote = '\"', "
+            "escape = '\"', skip = 0, compression = ?)",
+            [path, compression or "none"],
+        ).fetchall()
+        return None
+    except duckdb.Error:
+        pass  # DuckDB's own message quotes the row: find the line ourselves
+    finally:
+        con.close()
+    found = _first_bad_record(Path(path), compression)
+    return found or (f"{path}: DuckDB cannot read the file as CSV (comma, double quote, header on line 1); "
+                     "the row is not shown (it may hold personal data)")
+
+
+def check_csv_rows_sql(path: str, compression: str) -> str | None:
+    """check_csv_rows() for SQL callers ('none' = no compression)."""
+    return check_csv_rows(path, None if compression == "none" else compression)

@@ -172,10 +172,12 @@
             ~ ((100 * erased / contacts) | round(1)) ~ "%), more than erasure_max_share = " ~ cap
             ~ ". Check the request list first (a file with the wrong column or delimiter is refused, "
             ~ "but a list of the wrong ids is not); if the erasure is intended, raise the cap for this run: "
-            ~ "--vars '{erasure_max_share: " ~ ([((erased / contacts) + 0.005) | round(2), 1.0] | min) ~ "}'") }}
+            ~ "--vars '{erasure_max_share: " ~ (((100 * erased / contacts) | round(0, 'ceil')) / 100) ~ "}'") }}
     {%- endif -%}
-    {{ log(step ~ ": erasing " ~ erased ~ " of " ~ contacts ~ " raw contacts (cap erasure_max_share = " ~ cap ~ ")",
-        info=true) }}
+    {%- set unmatched = erasure_request_count() - erased -%}
+    {{ log(step ~ ": erasing " ~ erased ~ " of " ~ contacts ~ " raw contacts (cap erasure_max_share = " ~ cap ~ ")"
+        ~ ("; " ~ unmatched ~ " requested ids match no raw contact (gone at the source already, or a wrong id: "
+           ~ "check the request list)" if unmatched > 0 else ""), info=true) }}
 {% endmacro %}
 
 
@@ -228,7 +230,7 @@
     {%- if config_path('raw_data_path') is not none -%}
         {%- for file in duckdb_raw_files('erasure_requests') if file['size'] > 0 -%}
             {#- the file's header was checked for contact_id (segkit/raw_files.py) -#}
-            {%- do duckdb_check_csv_rows(file, 'erasure_requests') -%}
+            {%- do duckdb_check_csv_rows(file) -%}
             {%- do sources.append('(select erasure_file.contact_id from ' ~ duckdb_raw_file_reader(file)
                 ~ ' as erasure_file)') -%}
         {%- endfor -%}

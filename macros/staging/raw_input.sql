@@ -72,9 +72,9 @@
     make DuckDB's sniffer guess another delimiter, and a ragged file cannot
     make it take a later line for the header and skip the rows above it as a
     preamble (a silent loss). With validate=true (the base models) the file is
-    first scanned for rows DuckDB cannot read (another field count, invalid
-    UTF-8, a stray quote): the build stops naming the file, line, column and
-    the kind of error, and never prints the row (it may hold an address).
+    first read once in full: a row DuckDB cannot read (another field count,
+    invalid UTF-8, a stray quote) stops the build naming the file, line and
+    the kind of error, never the row (it may hold an address).
     Quoted line breaks are fine. Every column arrives as text, also from
     typed Parquet.
 -#}
@@ -118,32 +118,15 @@
 
 
 {#- Stop the build when a CSV file holds a row DuckDB cannot read; the
-    message names the file, line and column, never the row's content. -#}
-{% macro duckdb_check_csv_rows(file, table_name) %}
+    message names the file and line, never the row's content
+    (segkit/raw_files.py, check_csv_rows). -#}
+{% macro duckdb_check_csv_rows(file) %}
     {%- if file['format'] != 'csv' or not execute -%}{{ return(none) }}{%- endif -%}
-    {%- set rejects = 'segkit_csv_rejects_' ~ table_name -%}
-    {%- set scans = 'segkit_csv_reject_scans_' ~ table_name -%}
-    {%- do run_query('drop table if exists ' ~ rejects ~ '; drop table if exists ' ~ scans) -%}
-    {%- do run_query('select count(*) from ' ~ duckdb_raw_file_reader(file,
-        ", store_rejects = true, rejects_table = '" ~ rejects ~ "', rejects_scan = '" ~ scans ~ "'")) -%}
-    {%- set found = run_query(
-        'select count(*) over () as bad_rows, line, column_name, cast(error_type as varchar) as error_type from '
-        ~ rejects ~ ' order by line limit 1') -%}
-    {%- do run_query('drop table if exists ' ~ rejects ~ '; drop table if exists ' ~ scans) -%}
-    {%- if found.rows | length > 0 -%}
-        {%- set row = found.rows[0] -%}
-        {%- set kinds = {
-            'TOO MANY COLUMNS': 'the row has more fields than the header',
-            'MISSING COLUMNS': 'the row has fewer fields than the header',
-            'INVALID ENCODING': 'the row is not valid UTF-8',
-            'UNQUOTED VALUE': 'a quote inside an unquoted value',
-            'LINE SIZE OVER MAXIMUM': 'the line is longer than DuckDB reads',
-        } -%}
-        {{ exceptions.raise_compiler_error(
-            "Raw input: " ~ file['path'] ~ " line " ~ row[1]
-            ~ (", column " ~ row[2] if row[2] else "") ~ ": " ~ kinds.get(row[3], row[3] | lower)
-            ~ " (" ~ row[0] ~ " unreadable row" ~ ("s" if row[0] != 1 else "") ~ " in the file; the first is named). "
-            ~ "Fix or remove the row and build again: nothing was read from this file.") }}
+    {%- set found = run_query("select segkit_check_csv('" ~ file['path'] ~ "', '"
+        ~ (file['compression'] or 'none') ~ "')").rows[0][0] -%}
+    {%- if found is not none -%}
+        {{ exceptions.raise_compiler_error("Raw input: " ~ found
+            ~ ". Fix or remove the row and build again: nothing was read from this file.") }}
     {%- endif -%}
 {% endmacro %}
 
@@ -155,7 +138,7 @@
     {%- endif -%}
     {%- set readers = [] -%}
     {%- for file in duckdb_raw_files(table_name) if file['size'] > 0 -%}
-        {%- if validate -%}{%- do duckdb_check_csv_rows(file, table_name) -%}{%- endif -%}
+        {%- if validate -%}{%- do duckdb_check_csv_rows(file) -%}{%- endif -%}
         {%- do readers.append('select * from ' ~ duckdb_raw_file_reader(file)) -%}
     {%- endfor -%}
     {%- if validate and execute and readers | length == 0 -%}

@@ -100,6 +100,17 @@ def run_dbt(
     return Build(result=result, database=database)
 
 
+def release_database() -> None:
+    """Close the DuckDB file dbt-duckdb keeps open in this process between
+    invocations, so another process (segkit.compact) can open it."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    environment = DuckDBConnectionManager._ENV
+    if environment is not None:
+        environment.close()
+    DuckDBConnectionManager.close_all_connections()
+
+
 def build_on(raw_dir: Path, work_dir: Path, vars: dict | None = None, args: Sequence[str] = ("build",)) -> Build:
     """`dbt build` on the raw files in raw_dir; database and target live in work_dir."""
     work_dir.mkdir(parents=True, exist_ok=True)

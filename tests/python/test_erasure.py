@@ -10,17 +10,25 @@ One small shop is built three times into the same database:
   3. rebuilt with the requests.
 After the rebuild no column of any table or view holds an erased contact id
 or email hash (the CRM's request table itself excepted: it is the request),
-the erased contacts' raw rows are counted as rows_erased, their anonymous
-events stay anonymous, and every other contact's rows are unchanged.
+the erased contacts' raw rows are counted as rows_erased (their anonymous
+events on their own device included), another contact who used the same
+device keeps her own events but is not linked to the device, and every other
+contact's rows are unchanged. After the purge and `python -m segkit.compact`
+no byte of the database file holds an erased address or its hash.
+
+Two of five contacts are erased here (40%): every run raises the cap
+erasure_max_share, whose default (5%) stops a run erasing that many.
 """
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
 
 import duckdb
 import pytest
 
-from dbt_harness import Build, build_on, run_dbt, write_raw
+from dbt_harness import PROJECT_DIR, Build, build_on, release_database, run_dbt, write_raw
 from relation_scan import find_substrings
 
 AS_OF = "2024-03-31"
@@ -70,6 +78,8 @@ def write_shop(raw):
         ("ev14", "keep-bob", None, "add_to_cart", "2024-03-29 09:00:00", "web", None),
         ("ev15", "keep-carol", None, "app_session", "2024-03-15 09:00:00", "app", None),
         ("ev16", None, "anon-stranger", "page_view", "2024-03-15 09:00:00", "web", None),
+        # bob signs in later on the erased contact's device: his event stays his, the device links nobody
+        ("ev17", "keep-bob", "anon-erased", "page_view", "2024-03-20 09:00:00", "web", None),
     ])
     write_raw(raw, "orders", [
         ("o1", ERASED, "2024-02-10 12:00:00", "80.00", "10", "USD", "completed", "express", "premium"),
@@ -115,7 +125,7 @@ def erasure(tmp_path_factory):
     con.execute("create schema crm_privacy")
     con.execute(f"create table {CRM_TABLE} (contact_id varchar, requested_at varchar)")
     con.close()
-    vars_ = {"as_of_date": AS_OF, "erasure_requests_relation": CRM_TABLE}
+    vars_ = {"as_of_date": AS_OF, "erasure_requests_relation": CRM_TABLE, "erasure_max_share": 0.4}
 
     baseline = build_on(raw, work, vars=vars_, args=MODELS)
     assert_ok(baseline)
@@ -135,21 +145,66 @@ def erasure(tmp_path_factory):
     write_raw(raw, "erasure_requests", [(ERASED, "2024-04-01 08:00:00")], columns=["contact_id", "requested_at"])
 
     purge_vars = {"raw_data_path": str(raw), **vars_}
-    dry = run_dbt(["run-operation", "purge_erased_contacts", "--args", "{dry_run: true}"], database, vars=purge_vars)
+    # the default cap (5%) refuses to purge two of five contacts
+    log_file = work / "logs" / "dbt.log"
+    logged_before = log_file.read_text()
+    state["capped"] = run_dbt(["run-operation", "purge_erased_contacts", "--args", "{dry_run: false}"], database,
+                              vars={**purge_vars, "erasure_max_share": 0.05})
+    state["capped_log"] = log_file.read_text()[len(logged_before):]
+    state["history_after_capped"] = history_counts(baseline)
+    # without arguments the purge is a dry run
+    dry = run_dbt(["run-operation", "purge_erased_contacts"], database, vars=purge_vars)
     assert_ok(dry)
-    state["after_dry_run"] = baseline.query(
-        "select contact_id, count(*) as n from main_marts.contact_segment_history group by 1 order by 1")
-    purge = run_dbt(["run-operation", "purge_erased_contacts"], database, vars=purge_vars)
+    state["after_dry_run"] = history_counts(baseline)
+    state["quarantine_before_purge"] = baseline.query(
+        "select contact_id, count(*) as n from main_staging.stg_raw__quarantine group by 1 order by 1")
+    purge = run_dbt(["run-operation", "purge_erased_contacts", "--args", "{dry_run: false}"], database,
+                    vars=purge_vars)
     assert_ok(purge)
-    state["history_after_purge"] = baseline.query(
-        "select contact_id, count(*) as n from main_marts.contact_segment_history group by 1 order by 1")
+    state["history_after_purge"] = history_counts(baseline)
     state["facts_after_purge"] = sorted(
         row["contact_id"] for row in baseline.query("select contact_id from main_marts.fct_contact_behavior"))
+    state["quarantine_after_purge"] = baseline.query(
+        "select contact_id, count(*) as n from main_staging.stg_raw__quarantine group by 1 order by 1")
+    state["devices_after_purge"] = baseline.query(
+        "select anonymous_id, contact_id from main_intermediate.int_identity_map order by 1")
+    state["bob_events_after_purge"] = baseline.query(
+        "select event_id, anonymous_id from main_staging.stg_raw__events where contact_id = 'keep-bob' order by 1")
+    state["blocklist"] = baseline.query("select anonymous_id from main_privacy.erased_anonymous_ids order by 1")
+    state["compact_after_purge"] = compact_and_scan(database)
 
     rebuilt = build_on(raw, work, vars=vars_, args=BUILD)
     assert_ok(rebuilt)
     state["rebuilt"] = rebuilt
+    state["compact_after_rebuild"] = compact_and_scan(database)
     return state
+
+
+def history_counts(build: Build) -> list[dict]:
+    return build.query("select contact_id, count(*) as n from main_marts.contact_segment_history group by 1 order by 1")
+
+
+def compact_and_scan(database) -> dict:
+    """Rewrite the file with segkit.compact, then search its bytes for the erased and the kept contacts."""
+    release_database()
+    done = subprocess.run([sys.executable, "-m", "segkit.compact", str(database)], cwd=PROJECT_DIR,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    data = database.read_bytes()
+    erased = [EMAILS[ERASED], EMAILS[ERASED_CRM], email_hash(ERASED), email_hash(ERASED_CRM), ERASED]
+    kept = ["keep-alice", "keep-carol", email_hash("keep-alice")]
+    return {
+        "erased_found": [needle for needle in erased if needle.encode() in data],
+        "kept_found": [needle for needle in kept if needle.encode() in data],
+        "wal": database.with_name(database.name + ".wal").exists(),
+        "printed": done.stdout,
+    }
+
+
+def test_purge_refuses_to_erase_more_than_the_cap(erasure):
+    assert not erasure["capped"].ok
+    assert "the erasure requests name 2 of the 5 raw contacts (40.0%)" in erasure["capped_log"]
+    assert [(r["contact_id"], r["n"]) for r in erasure["history_after_capped"]] == erasure["history_before"]
 
 
 def test_purge_deletes_erased_rows_from_every_table(erasure):
@@ -161,6 +216,25 @@ def test_purge_deletes_erased_rows_from_every_table(erasure):
     assert set(history) == set(KEPT)
     assert history == {cid: n for cid, n in erasure["history_before"] if cid in KEPT}
     assert erasure["facts_after_purge"] == sorted(KEPT)
+    # the quarantine held the erased contact's rejected rows; the purge removes them
+    assert {r["contact_id"] for r in erasure["quarantine_before_purge"]} >= {ERASED}
+    assert ERASED not in {r["contact_id"] for r in erasure["quarantine_after_purge"]}
+
+
+def test_purge_blocks_the_erased_contacts_device(erasure):
+    # the device is recorded, so later builds cannot re-link it even after the raw rows are gone
+    assert [r["anonymous_id"] for r in erasure["blocklist"]] == ["anon-erased"]
+    assert "anon-erased" not in {r["anonymous_id"] for r in erasure["devices_after_purge"]}
+    # bob's own event on that device stays his, with the device blanked
+    assert {r["event_id"]: r["anonymous_id"] for r in erasure["bob_events_after_purge"]}["ev17"] is None
+
+
+def test_compaction_leaves_no_byte_of_an_erased_address_or_hash(erasure):
+    for scan in (erasure["compact_after_purge"], erasure["compact_after_rebuild"]):
+        assert scan["erased_found"] == [], scan
+        # the scan can see plain text in the file: the kept contacts are found
+        assert scan["kept_found"], scan
+        assert not scan["wal"]
 
 
 def test_no_relation_holds_an_erased_contact(erasure):
@@ -178,17 +252,20 @@ def test_no_relation_holds_an_erased_contact(erasure):
 
 def test_erased_rows_are_accounted_not_lost(erasure):
     accounting = {row["source_table"]: row for row in erasure["rebuilt"].table("main_staging.stg_raw__row_accounting")}
+    # events: ev03-ev07 by contact id, and ev01-ev02, anonymous on the erased contact's own device
     assert {table: row["rows_erased"] for table, row in accounting.items()} == {
-        "contacts": 3, "events": 5, "orders": 3}
+        "contacts": 3, "events": 7, "orders": 3}
     for row in accounting.values():
         assert row["rows_read"] == (row["rows_staged"] + row["duplicates_removed"] + row["rows_quarantined"]
                                     + row["rows_erased"])
 
 
-def test_anonymous_events_stay_anonymous(erasure):
+def test_erased_device_is_erased_too_and_never_relinked(erasure):
     stitched = erasure["rebuilt"].by_key("main_intermediate.int_events_stitched", key="event_id")
-    # the device's anonymous visits are kept, but linked to nobody
-    assert (stitched["ev01"]["contact_id"], stitched["ev02"]["contact_id"]) == (None, None)
+    # the erased contact's anonymous visits on their own device are theirs: gone
+    assert not {"ev01", "ev02"} & set(stitched)
+    # bob used the device later: his event stays his, but the device links nobody
+    assert stitched["ev17"]["contact_id"] == "keep-bob"
     assert "anon-erased" not in erasure["rebuilt"].by_key("main_intermediate.int_identity_map", key="anonymous_id")
     # the identified events are gone
     assert not {"ev03", "ev04", "ev05", "ev07"} & set(stitched)
