@@ -11,7 +11,8 @@ Rules
     and hold at least one of the required tables (contacts, events, orders).
   * A table is one file named ``<table>.csv``, ``<table>.csv.gz`` (gzip,
     read as CSV) or ``<table>.parquet``. Any other file named like a table
-    (``events.json``, ``events.csv.zst``, ``events.csv.bak``), a folder, or a
+    (``events.json``, ``events.csv.zst``, ``events.csv.bak``, ``Events.CSV``,
+    a bare ``events``), a folder, or a
     link that points nowhere, is an error naming it. Files named otherwise are
     not read (a README beside the data is fine).
   * Two forms of one table (``contacts.csv`` and ``contacts.parquet``) are an
@@ -73,10 +74,6 @@ class RawFile:
     compression: str | None
     size: int
     columns: list[str]
-
-
-def _suffix(name: str, table: str) -> str:
-    return name[len(table):]
 
 
 def _csv_header(path: Path, compression: str | None) -> list[str]:
@@ -205,12 +202,12 @@ def discover(folder: str | os.PathLike, specs: dict[str, TableSpec]) -> dict[str
     except OSError as error:
         raise RawFileError(f"raw_data_path {text!r} cannot be listed ({error.strerror})") from None
     for entry in entries:
-        table = entry.name.split(".", 1)[0]
-        if table not in specs or entry.name == table:
+        table = entry.name.split(".", 1)[0].lower()
+        if table not in specs:
             continue
         path = root / entry.name
-        suffix = _suffix(entry.name, table)
-        if suffix not in FORMATS:
+        suffix = entry.name[len(table):]
+        if entry.name[:len(table)] != table or suffix not in FORMATS:
             raise RawFileError(
                 f"{path}: unsupported file for table {table} (a table is {table}.csv, {table}.csv.gz "
                 f"or {table}.parquet); rename or move it"

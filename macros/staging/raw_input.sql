@@ -36,9 +36,9 @@
     (
         select
             {%- for column in raw_columns(table_name) %}
-            cast({{ column }} as {{ dbt.type_string() }}) as {{ column }}{{ "," if not loop.last }}
+            cast(raw_source.{{ column }} as {{ dbt.type_string() }}) as {{ column }}{{ "," if not loop.last }}
             {%- endfor %}
-        from {{ raw_relation(table_name) }}
+        from {{ raw_relation(table_name) }} as raw_source
     )
 {% endmacro %}
 
@@ -148,7 +148,7 @@
     (
         select
             {%- for column in raw_columns(table_name) %}
-            cast({{ column }} as varchar) as {{ column }}{{ "," if not loop.last }}
+            cast(raw_rows.{{ column }} as varchar) as {{ column }}{{ "," if not loop.last }}
             {%- endfor %}
         from (
             select

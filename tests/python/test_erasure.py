@@ -30,6 +30,7 @@ import pytest
 
 from dbt_harness import PROJECT_DIR, Build, build_on, release_database, run_dbt, write_raw
 from relation_scan import find_substrings
+from subquery_lint import lint_folder, unqualified_references
 
 AS_OF = "2024-03-31"
 ERASED = "erase-me-7f3a"          # requested through the raw folder's erasure_requests.csv
@@ -280,3 +281,31 @@ def test_other_contacts_are_unchanged(erasure):
     assert sorted(erasure["rebuilt"].by_key("main_marts.fct_contact_behavior")) == sorted(KEPT)
     # and the baseline did hold the erased contacts, so the test is not vacuous
     assert {ERASED, ERASED_CRM} <= set(erasure["baseline_facts"])
+
+
+def test_no_subquery_column_is_unqualified(erasure):
+    # the root cause of the erase-everyone bug: a column of an EXISTS / IN subquery that does not
+    # name its relation binds to the outer row when the subquery's source lacks it. The rebuild
+    # above compiled every model and data test with erasure requests present (so the erasure
+    # predicates are rendered, not short-cut): none may hold such a column.
+    compiled = erasure["rebuilt"].database.parent / "target" / "compiled"
+    checked = list(compiled.rglob("*.sql"))
+    assert len(checked) > 300, "the build compiled the models and tests"
+    assert lint_folder(compiled) == {}
+    assert any("erased_device" in path.read_text() for path in checked)  # the erasure predicates were rendered
+
+
+def test_the_lint_catches_the_old_erasure_subquery():
+    old = ("select * from raw as raw_rows where not exists (select 1 from (select contact_id "
+           "from read_csv('erasure_requests.csv')) as erased where erased.contact_id = raw_rows.contact_id)")
+    assert unqualified_references(old) == [
+        "contact_id in: (select 1 from (select contact_id from read_csv('erasure_requests.csv')) as erased "
+        "where erased.contact_id = raw_rows.contact_id)"]
+
+
+def test_logs_hold_no_raw_address(erasure):
+    # every build, purge and compaction above logged to work/logs: no raw address may be there
+    logs = erasure["rebuilt"].database.parent / "logs"
+    text = "".join(path.read_text(errors="replace") for path in logs.rglob("*") if path.is_file())
+    assert "purge_erased_contacts" in text  # the purge did log here
+    assert [email for email in EMAILS.values() if email.lower() in text.lower()] == []

@@ -59,9 +59,10 @@ WEIRD_IDS = [
     "back\\slash\\",        # backslashes (one at the end)
     "emoji😀🎉",            # emoji (4-byte UTF-8)
     "comma,inside",         # the CSV delimiter
-    "line\nbreak",          # a line break inside a quoted CSV field
     LONG_ID,                # 1,000 characters
 ]
+# a control character inside an id (a quoted line break, a tab): invalid_text
+CONTROL_IDS = ["line\nbreak", "tab\tinside"]
 
 
 def assert_ok(build: Build) -> None:
@@ -129,6 +130,7 @@ CONTACTS = [
     # an invalid boolean
     (("h_bool", "b@example.com", "2024-01-01", "maybe"), "invalid_boolean"),
     *[((weird, f"w{i}@example.com", "2024-01-02 00:00:00", "1"), OK) for i, weird in enumerate(WEIRD_IDS)],
+    *[((ctl, f"ctl{i}@example.com", "2024-01-02 00:00:00", "1"), "invalid_text") for i, ctl in enumerate(CONTROL_IDS)],
 ]
 # rows without a usable key (all quarantined as missing_contact_id)
 CONTACTS_KEYLESS = [
@@ -195,6 +197,7 @@ EVENTS = [
     (("c_not_in_crm", "ghost", "", "page_view", "2024-02-05 10:00:00", "web", ""), OK),
     # weird ids as event ids and as contact ids
     *[((f"ev_{weird}", weird, "", "page_view", "2024-02-06 10:00:00", "web", ""), OK) for weird in WEIRD_IDS],
+    *[((f"ev_{ctl}", ctl, "", "page_view", "2024-02-06 10:00:00", "web", ""), "invalid_text") for ctl in CONTROL_IDS],
     # the same event_id with different payloads: the earliest occurred_at wins,
     # then the lowest raw text; the winner is written last on purpose
     (("dup_time", "h_full", "", "page_view", "2024-02-10 12:00:00", "web", '{"copy": "later"}'), OK),
@@ -269,6 +272,8 @@ ORDERS = [
     (("n_bad_time", "h_in_orders", "2024/03/04", "10", "", "USD", "completed", "", ""), "invalid_timestamp"),
     # weird ids
     *[((f"o_{weird}", weird, "2024-03-05 10:00:00", "10", "", "USD", "completed", "", ""), OK) for weird in WEIRD_IDS],
+    *[((f"o_{ctl}", ctl, "2024-03-05 10:00:00", "10", "", "USD", "completed", "", ""), "invalid_text")
+      for ctl in CONTROL_IDS],
 ]
 ORDERS_KEYLESS = [
     (None, None, None, None, None, None, None, None, None),  # null in every column
@@ -567,8 +572,6 @@ def test_parquet_input(tmp_path):
         ) as t(order_id, contact_id, ordered_at, order_total, discount_total, currency, status,
                shipping_method, product_tier)
     """)
-    # a CSV next to a Parquet file of the same table is ignored (Parquet wins)
-    write_raw(raw, "orders", [("csv_order", "p1", "2024-03-01", "1", "", "USD", "completed", "", "")])
     build = build_on(raw, tmp_path / "work", vars={"as_of_date": AS_OF}, args=CHECKED)
     assert_ok(build)
     assert accounting(build) == {

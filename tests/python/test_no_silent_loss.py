@@ -252,7 +252,7 @@ def test_gzipped_csv_is_read(tmp_path):
     assert accounting(result)["events"] == (10, 10, 0, 0, 0)
 
 
-@pytest.mark.parametrize("name", ["events.json", "events.csv.zst", "events.csv.bak"])
+@pytest.mark.parametrize("name", ["events.json", "events.csv.zst", "events.csv.bak", "Events.CSV", "events"])
 def test_unsupported_file_named_like_a_table_stops_the_build(tmp_path, capfd, name):
     raw = write_shop(tmp_path / "raw")
     (raw / "events.csv").rename(raw / name)
