@@ -37,12 +37,13 @@ what that virtualenv has: psycopg2 for PostgreSQL, dbt-spark for Spark).
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import re
 import sys
 from pathlib import Path
+
+from segkit.raw_files import RawFileError, TableSpec, _field, discover, validate_csv
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -58,231 +59,40 @@ TABLES: dict[str, list[str]] = {
 OPTIONAL = {"erasure_requests"}
 
 
-class LoadError(Exception):
-    """A folder, file or row the loader refuses; the message names the file (and
-    line), never a row's content. main() prints it and exits with status 1."""
+#: The raw folder's tables, as segkit.raw_files checks them.
+SPECS = {
+    table: TableSpec(columns=columns, required=["contact_id"] if table in OPTIONAL else [],
+                     optional=table in OPTIONAL)
+    for table, columns in TABLES.items()
+}
 
-
-#: The file forms a contract table may take (PostgreSQL: CSV only).
-FORMS = (".csv", ".parquet")
-
-
-def _table_of(name: str) -> str | None:
-    """The contract table a folder entry is named like (``events.csv.gz`` ->
-    ``events``; case-insensitive, so ``Events.CSV`` is caught too), or None."""
-    lowered = name.lower()
-    for table in TABLES:
-        if lowered == table or lowered.startswith(table + "."):
-            return table
-    return None
+#: A folder, file or row the loader refuses; the message names the file (and
+#: line), never a row's content. main() prints it and exits with status 1.
+LoadError = RawFileError
 
 
 def find_files(folder: Path) -> dict[str, str | None]:
     """Table name -> absolute file path, or None when absent (erasure_requests:
-    only listed when present). Raises LoadError, naming every problem: no such
-    folder; none of contacts/events/orders; two forms of one table; a link to
-    nothing; a folder, compressed or unsupported file named like a table."""
-    if not folder.exists():
-        kind = "a link to nothing" if folder.is_symlink() else "no such folder"
-        raise LoadError(f"{folder}: {kind} (nothing was loaded)")
-    if not folder.is_dir():
-        raise LoadError(f"{folder}: not a folder")
-    try:
-        names = sorted(os.listdir(folder))
-    except OSError as error:
-        raise LoadError(f"{folder}: cannot be listed ({error.strerror})") from None
-    problems: list[str] = []
-    named: dict[str, list[str]] = {table: [] for table in TABLES}
-    for name in names:
-        table = _table_of(name)
-        if table is None:
-            continue  # not a table (a README beside the data is fine)
-        path = folder / name
-        named[table].append(name)
-        if name not in (table + ext for ext in FORMS):
-            problems.append(f"{path}: not a form the loader reads (a table is {table}.csv or {table}.parquet, "
-                            "uncompressed, lower-case name); rename, unpack or move it")
-        elif path.is_symlink() and not path.exists():
-            problems.append(f"{path}: a link to {os.readlink(path)}, which does not exist")
-        elif not path.is_file():
-            problems.append(f"{path}: not a regular file")
-    for table, table_names in named.items():
-        forms = [name for name in table_names if name in (table + ext for ext in FORMS)]
-        if len(forms) > 1:
-            problems.append(f"two forms of table {table}: " + " and ".join(str(folder / n) for n in forms)
-                            + "; keep one")
-    if problems:
-        raise LoadError("\n".join(problems))
-    found: dict[str, str | None] = {}
-    for table in TABLES:
-        path = next((folder / (table + ext) for ext in FORMS if (folder / (table + ext)).is_file()), None)
-        if path is not None or table not in OPTIONAL:
-            found[table] = str(path.resolve()) if path is not None else None
-    if not any(found[table] for table in TABLES if table not in OPTIONAL):
-        raise LoadError(f"{folder}: holds none of the raw tables ("
-                        + ", ".join(t for t in TABLES if t not in OPTIONAL)
-                        + " as .csv or .parquet); nothing was loaded")
-    return found
+    only listed when present), by the folder rules of segkit.raw_files, plus
+    what the loader cannot do: a compressed file (DuckDB reads .csv.gz in
+    place; unpack it for the loader)."""
+    found = discover(folder, SPECS)
+    files: dict[str, str | None] = {}
+    for table, table_files in found.items():
+        for file in table_files:
+            if file.compression is not None:
+                raise LoadError(f"{file.path}: not a form the loader reads (it loads {table}.csv or "
+                                f"{table}.parquet uncompressed; DuckDB reads .csv.gz in place): unpack it")
+        if len(table_files) > 1:
+            raise LoadError(f"two forms of table {table}: " + " and ".join(f.path for f in table_files)
+                            + "; the loader loads one: keep one")
+        if table_files or table not in OPTIONAL:
+            files[table] = str(Path(table_files[0].path).resolve()) if table_files else None
+    return files
 
 
 def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
-
-
-def _field(header: list[str], table: str, index: int) -> str:
-    """How a message names field ``index`` (0-based): by its name when that is a
-    contract column, else by position only (without a header line, the "header"
-    is a row, and its values must not be printed)."""
-    if index < len(header) and header[index] in TABLES[table]:
-        return f"column {header[index]} (field {index + 1})"
-    return f"field {index + 1}"
-
-
-def _normalise_header(names: list[str]) -> list[str]:
-    return [name.strip().lower() for name in names]
-
-
-def read_header(path: str) -> list[str]:
-    """The header (line 1) of a CSV file, trimmed and lower-cased."""
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            return _normalise_header(next(csv.reader(handle, strict=True), []))
-    except (UnicodeDecodeError, csv.Error):
-        raise LoadError(f"{os.path.basename(path)} line 1: the header is not valid UTF-8 CSV") from None
-
-
-def check_header(path: str, table: str, header: list[str]) -> None:
-    """One name per column; an erasure list must have contact_id."""
-    name = os.path.basename(path)
-    first: dict[str, int] = {}
-    for index, column in enumerate(header):
-        if column and column in first:
-            label = f"column {column}" if column in TABLES[table] else "a column"
-            raise LoadError(f"{name} line 1: the header names {label} twice (fields {first[column] + 1} and "
-                            f"{index + 1}); which one is meant cannot be guessed")
-        first.setdefault(column, index)
-    if table not in OPTIONAL and header and not set(header) & set(TABLES[table]):
-        raise LoadError(f"{name} line 1: the header names none of the {table} columns "
-                        f"({', '.join(TABLES[table])}): another table, no header line, or not comma-separated")
-    if table in OPTIONAL and "contact_id" not in header:
-        raise LoadError(f"{name}: has no contact_id column; an erasure list must name the contacts to erase "
-                        "(without it, it would erase nobody)")
-
-
-class _Lines:
-    """The lines of a text file, counted, keeping the raw lines of the record
-    being read (csv.reader pulls lines from it)."""
-
-    def __init__(self, handle):
-        self._handle = handle
-        self.number = 0
-        self.record: list[str] = []
-
-    def __iter__(self):
-        return self
-
-    def __next__(self) -> str:
-        line = next(self._handle)
-        self.number += 1
-        self.record.append(line)
-        return line
-
-
-#: A record whose every double quote opens, escapes ("") or closes a quoted
-#: value (the text is read with newline translation: lines end in \n).
-_FIELD = r'(?:"[^"]*(?:""[^"]*)*"|[^",\n]*)'
-_WELL_QUOTED = re.compile(rf"{_FIELD}(?:,{_FIELD})*\n?")
-#: A NUL, or a byte that is not UTF-8 (decoded as a lone surrogate).
-_BAD_CHARACTER = re.compile("[\x00\udc80-\udcff]")
-
-
-def _bare_quote(raw: str) -> int | None:
-    """0-based index of the first field holding a double quote without being
-    quoted (``a,b"c,d``). Python's csv reads that quote as a character,
-    PostgreSQL's COPY as the start of a quoted value: the two would split the
-    row differently, so it is refused."""
-    index, at_start, quoted, i = 0, True, False, 0
-    while i < len(raw):
-        char = raw[i]
-        if quoted:
-            if char == '"':
-                if i + 1 < len(raw) and raw[i + 1] == '"':
-                    i += 1
-                else:
-                    quoted = False
-        elif char == '"':
-            if not at_start:
-                return index
-            quoted = True
-        elif char == ",":
-            index += 1
-            at_start = True
-            i += 1
-            continue
-        at_start = False
-        i += 1
-    return None
-
-
-def validate_csv(path: str, table: str) -> tuple[list[str], int]:
-    """Read a CSV file the way COPY will (UTF-8, comma, double quote, header on
-    line 1) and return (header, number of records); raise LoadError for the
-    first bad record, naming the file, its line and field, never its content."""
-    name = os.path.basename(path)
-    csv.field_size_limit(2**31 - 1)  # PostgreSQL's text holds up to 1 GB
-    # The same decoding and newline handling as the handle COPY reads, but a
-    # bad byte becomes a marker (a lone surrogate) found below, per field.
-    with open(path, encoding="utf-8-sig", errors="surrogateescape") as handle:
-        lines = _Lines(handle)
-        reader = csv.reader(lines, strict=True)
-        header: list[str] | None = None
-        records = 0
-        while True:
-            start = lines.number + 1
-            lines.record = []
-            try:
-                fields = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as error:
-                reason = str(error)
-                if "unexpected end of data" in reason:
-                    reason = "a quoted value is never closed (it runs to the end of the file)"
-                elif "expected after" in reason:
-                    reason = 'a quoted value goes on after its closing quote (write "" for a quote inside it)'
-                raise LoadError(f"{name} line {start}: {reason}") from None
-            raw = "".join(lines.record)
-            if header is None:
-                header = _normalise_header(fields)
-                if not any(header):
-                    header = []
-                columns = header
-            else:
-                records += 1
-                if raw.rstrip("\r\n") == "\\.":
-                    raise LoadError(f"{name} line {start}: a line holding only \\. would end PostgreSQL's COPY "
-                                    "there and drop every row after it; quote it (\"\\.\") or remove it")
-                if not header:
-                    raise LoadError(f"{name} line 1: the header is empty, yet rows follow it")
-                if not fields:
-                    raise LoadError(f"{name} line {start}: an empty line (the header has {len(header)} fields); "
-                                    "remove it")
-                if len(fields) != len(header):
-                    raise LoadError(f"{name} line {start}: row has {len(fields)} field"
-                                    f"{'s' if len(fields) != 1 else ''}, the header has {len(header)}")
-            if _BAD_CHARACTER.search(raw):
-                for index, value in enumerate(fields):
-                    bad = _BAD_CHARACTER.search(value)
-                    if bad:
-                        line = start + sum(f.count("\n") for f in fields[:index]) + value[: bad.start()].count("\n")
-                        reason = "holds a NUL byte (text cannot)" if bad.group() == "\x00" else "not valid UTF-8"
-                        raise LoadError(f"{name} line {line}, {_field(columns, table, index)}: {reason}")
-            if '"' in raw and not _WELL_QUOTED.fullmatch(raw):
-                bare = _bare_quote(raw)
-                if bare is not None:
-                    raise LoadError(f"{name} line {start}, {_field(columns, table, bare)}: a double quote inside "
-                                    'an unquoted value; quote the whole value and write the quote as ""')
-    return header or [], records
 
 
 def _describe_copy_error(name: str, header: list[str], copy_columns: list[str], table: str, error) -> str:
@@ -299,7 +109,7 @@ def _describe_copy_error(name: str, header: list[str], copy_columns: list[str], 
         where += f" line {line.group(1)}"
     column = re.search(r", column ([^:,]+):", context)
     if column and column.group(1) in copy_columns:
-        where += ", " + _field(header, table, copy_columns.index(column.group(1)))
+        where += ", " + _field(header, TABLES[table], copy_columns.index(column.group(1)))
     return f"{name}{where}: {reason} (PostgreSQL COPY; the line is a record number, counting the header as 1)"
 
 
@@ -313,10 +123,8 @@ def load_postgres(files: dict[str, str | None], schema: str) -> None:
     checked: dict[str, tuple[list[str], int]] = {}
     for table, path in files.items():
         if path is not None:
-            header, records = validate_csv(path, table)
-            if os.path.getsize(path) > 0:  # a 0-byte file is an empty table
-                check_header(path, table, header)
-            checked[table] = (header, records)
+            # the header was checked by find_files; now every record, as COPY will read it
+            checked[table] = validate_csv(Path(path), TABLES[table], for_copy=True)
 
     import psycopg2  # in .venv-postgres (dbt-postgres)
 
@@ -403,9 +211,6 @@ def main(argv: list[str] | None = None) -> int:
         if args.target == "postgres":
             load_postgres(files, schema)
         else:
-            for table, path in files.items():  # what Spark cannot check as well: the header
-                if path is not None and path.endswith(".csv") and os.path.getsize(path) > 0:
-                    check_header(path, table, read_header(path))
             load_spark(files, schema)
     except LoadError as error:
         print(f"segkit.load: {error}", file=sys.stderr)

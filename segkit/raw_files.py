@@ -19,9 +19,15 @@ Rules
     error: which one is meant cannot be guessed. Tables marked ``all_forms``
     (the erasure requests) read every form present instead, so no request
     is missed.
-  * A CSV header must be valid UTF-8 and name each column once (compared
-    trimmed and lower-cased). A Parquet column must not be named twice, and
-    a contract column must not have a nested type (STRUCT, LIST, MAP, ...).
+  * A header (CSV line 1, or the Parquet schema) must name each column once
+    (compared trimmed and lower-cased) and at least one of the table's
+    columns (else it is another table, has no header line, or is not
+    comma-separated). A contract column must not have a nested Parquet type
+    (STRUCT, LIST, MAP, ...).
+  * Every CSV record must have the header's number of fields, be UTF-8, hold
+    no NUL byte and quote as the dialect says (:func:`validate_csv`: the
+    loader runs it before COPY; the DuckDB build runs DuckDB's reader and,
+    when that fails, this check to name the line without printing the row).
   * A table's ``required`` columns (the erasure requests' ``contact_id``)
     must be present, else the file is an error: a list that cannot name a
     contact must never be read as "everyone" or "nobody".
@@ -32,7 +38,6 @@ from __future__ import annotations
 
 import csv
 import gzip
-import io
 import json
 import os
 import re
@@ -43,17 +48,6 @@ from pathlib import Path
 FORMATS = {".csv": ("csv", None), ".csv.gz": ("csv", "gzip"), ".parquet": ("parquet", None)}
 GLOB_CHARACTERS = "*?[]{}"
 NESTED_TYPE_PREFIXES = ("STRUCT", "MAP", "UNION", "LIST")
-#: A header name that may be printed: a plain column name. Anything else (an
-#: address, a date) means the first line is data, and data is never printed.
-PRINTABLE_NAME = re.compile(r"[a-z_][a-z0-9_ ]{0,62}")
-
-
-def _shown(names: list[str]) -> str:
-    if all(PRINTABLE_NAME.fullmatch(name) for name in names):
-        return ", ".join(names) or "none"
-    return "not shown: the first line does not look like a header"
-
-
 class RawFileError(ValueError):
     """A raw file or folder that cannot be read as the contract says."""
 
@@ -76,35 +70,18 @@ class RawFile:
     columns: list[str]
 
 
-def _csv_header(path: Path, compression: str | None) -> list[str]:
-    opener = gzip.open if compression == "gzip" else open
-    try:
-        with opener(path, "rb") as raw:
-            first = raw.readline(1 << 20)
-    except (OSError, EOFError) as error:
-        raise RawFileError(f"{path}: cannot be read ({type(error).__name__}: {error.strerror or error})") from None
-    if first.startswith(b"\xef\xbb\xbf"):
-        first = first[3:]
-    if b"\x00" in first:
-        raise RawFileError(f"{path} line 1: the header holds a NUL byte")
-    try:
-        text = first.decode("utf-8")
-    except UnicodeDecodeError:
-        raise RawFileError(f"{path} line 1: the header is not valid UTF-8") from None
-    row = next(csv.reader(io.StringIO(text)), [])
-    return [name.strip().lower() for name in row]
-
-
-def _parquet_columns(path: Path) -> list[tuple[str, str]]:
+def _parquet_columns(path: Path) -> list[tuple[str, str]] | None:
+    """(name, type) of the top-level columns; None where DuckDB is not installed
+    (the loader's Spark venv: Spark reads the file itself)."""
     try:
         import duckdb
-    except ImportError:  # the Spark loader's venv: Spark checks its own types
-        return []
+    except ImportError:
+        return None
     con = duckdb.connect()
     try:
         described = con.execute("describe select * from read_parquet(?)", [str(path)]).fetchall()
     except duckdb.Error as error:
-        raise RawFileError(f"{path}: not a readable Parquet file ({type(error).__name__})") from None
+        raise RawFileError(f"{path.name}: not a readable Parquet file ({type(error).__name__})") from None
     finally:
         con.close()
     return [(str(name), str(data_type)) for name, data_type, *_ in described]
@@ -147,39 +124,197 @@ def _parquet_duplicate(path: Path) -> str | None:
     return None
 
 
+def _open_text(path: Path, compression: str | None):
+    """The file as text the way the readers see it: UTF-8 (a BOM dropped),
+    newlines translated, a bad byte kept as a marker (a lone surrogate)."""
+    if compression == "gzip":
+        return gzip.open(path, "rt", encoding="utf-8-sig", errors="surrogateescape")
+    return open(path, encoding="utf-8-sig", errors="surrogateescape")
+
+
+def _field(header: list[str], columns: list[str], index: int) -> str:
+    """How a message names field ``index`` (0-based): by its name when that is a
+    contract column, else by position only (without a header line, the "header"
+    is a row, and its values must not be printed)."""
+    if index < len(header) and header[index] in columns:
+        return f"column {header[index]} (field {index + 1})"
+    return f"field {index + 1}"
+
+
+def read_header(path: Path, compression: str | None = None) -> list[str]:
+    """The header (line 1) of a CSV file, trimmed and lower-cased."""
+    try:
+        with _open_text(path, compression) as handle:
+            names = next(csv.reader(handle, strict=True), [])
+    except (csv.Error, OSError, EOFError):
+        raise RawFileError(f"{path.name} line 1: the header cannot be read as CSV") from None
+    if any(_BAD_CHARACTER.search(name) for name in names):
+        raise RawFileError(f"{path.name} line 1: the header is not valid UTF-8 (or holds a NUL byte)")
+    return [name.strip().lower() for name in names]
+
+
+def check_header(path: Path, table: str, spec: TableSpec, header: list[str]) -> None:
+    """One name per column; at least one of the table's columns; every required column."""
+    if not any(header):
+        header = []  # no names at all (`,,,`): validate_csv says so if rows follow
+    first: dict[str, int] = {}
+    for index, column in enumerate(header):
+        if column and column in first:
+            label = f"column {column}" if column in spec.columns else "a column"
+            raise RawFileError(f"{path.name} line 1: the header names {label} twice (fields {first[column] + 1} "
+                               f"and {index + 1}); which one is meant cannot be guessed")
+        first.setdefault(column, index)
+    if not spec.optional and header and not set(header) & set(spec.columns):
+        raise RawFileError(f"{path.name} line 1: the header names none of the {table} columns "
+                           f"({', '.join(spec.columns)}): another table, no header line, or not comma-separated")
+    for column in spec.required:
+        if column not in header:
+            raise RawFileError(f"{path.name}: has no {column} column; an erasure list must name the contacts to "
+                               "erase (read without it, it would erase everyone or nobody); nothing was read")
+
+
+class _Lines:
+    """The lines of a text file, counted, keeping the raw lines of the record
+    being read (csv.reader pulls lines from it)."""
+
+    def __init__(self, handle):
+        self._handle = handle
+        self.number = 0
+        self.record: list[str] = []
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._handle)
+        self.number += 1
+        self.record.append(line)
+        return line
+
+
+#: A record whose every double quote opens, escapes ("") or closes a quoted
+#: value (the text is read with newline translation: lines end in \n).
+_FIELD = r'(?:"[^"]*(?:""[^"]*)*"|[^",\n]*)'
+_WELL_QUOTED = re.compile(rf"{_FIELD}(?:,{_FIELD})*\n?")
+#: A NUL, or a byte that is not UTF-8 (decoded as a lone surrogate).
+_BAD_CHARACTER = re.compile("[\x00\udc80-\udcff]")
+
+
+def _bare_quote(raw: str) -> int | None:
+    """0-based index of the first field holding a double quote without being
+    quoted (``a,b"c,d``). Python's csv reads that quote as a character,
+    PostgreSQL's COPY and DuckDB's reader as the start of a quoted value: they
+    would split the row differently, so it is refused."""
+    index, at_start, quoted, i = 0, True, False, 0
+    while i < len(raw):
+        char = raw[i]
+        if quoted:
+            if char == '"':
+                if i + 1 < len(raw) and raw[i + 1] == '"':
+                    i += 1
+                else:
+                    quoted = False
+        elif char == '"':
+            if not at_start:
+                return index
+            quoted = True
+        elif char == ",":
+            index += 1
+            at_start = True
+            i += 1
+            continue
+        at_start = False
+        i += 1
+    return None
+
+
+def validate_csv(path: Path, columns: list[str], compression: str | None = None,
+                 for_copy: bool = False) -> tuple[list[str], int]:
+    """Read a CSV file with the project's dialect (UTF-8, comma, double quote,
+    header on line 1) and return (header, number of records); raise
+    RawFileError for the first bad record, naming the file, its line and
+    field, never its content. for_copy: also refuse what only PostgreSQL's
+    COPY misreads (a line holding only ``\\.`` ends COPY early)."""
+    name = path.name
+    csv.field_size_limit(2**31 - 1)  # PostgreSQL's text holds up to 1 GB
+    with _open_text(path, compression) as handle:
+        lines = _Lines(handle)
+        reader = csv.reader(lines, strict=True)
+        header: list[str] | None = None
+        records = 0
+        while True:
+            start = lines.number + 1
+            lines.record = []
+            try:
+                fields = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as error:
+                reason = str(error)
+                if "unexpected end of data" in reason:
+                    reason = "a quoted value is never closed (it runs to the end of the file)"
+                elif "expected after" in reason:
+                    reason = 'a quoted value goes on after its closing quote (write "" for a quote inside it)'
+                raise RawFileError(f"{name} line {start}: {reason}") from None
+            raw = "".join(lines.record)
+            if header is None:
+                header = [field.strip().lower() for field in fields]
+                if not any(header):
+                    header = []
+                named = header
+            else:
+                records += 1
+                if for_copy and raw.rstrip("\r\n") == "\\.":
+                    raise RawFileError(f"{name} line {start}: a line holding only \\. would end PostgreSQL's COPY "
+                                       "there and drop every row after it; quote it (\"\\.\") or remove it")
+                if not header:
+                    raise RawFileError(f"{name} line 1: the header is empty, yet rows follow it")
+                if not fields:
+                    raise RawFileError(f"{name} line {start}: an empty line (the header has {len(header)} fields); "
+                                       "remove it")
+                if len(fields) != len(header):
+                    raise RawFileError(f"{name} line {start}: row has {len(fields)} field"
+                                       f"{'s' if len(fields) != 1 else ''}, the header has {len(header)}")
+            if _BAD_CHARACTER.search(raw):
+                for index, value in enumerate(fields):
+                    bad = _BAD_CHARACTER.search(value)
+                    if bad:
+                        line = start + sum(f.count("\n") for f in fields[:index]) + value[: bad.start()].count("\n")
+                        reason = "holds a NUL byte" if bad.group() == "\x00" else "not valid UTF-8"
+                        raise RawFileError(f"{name} line {line}, {_field(named, columns, index)}: {reason}")
+            if '"' in raw and not _WELL_QUOTED.fullmatch(raw):
+                bare = _bare_quote(raw)
+                if bare is not None:
+                    raise RawFileError(f"{name} line {start}, {_field(named, columns, bare)}: a double quote inside "
+                                       'an unquoted value; quote the whole value and write the quote as ""')
+    return header or [], records
+
+
 def _check_file(table: str, spec: TableSpec, entry: Path, fmt: str, compression: str | None) -> RawFile:
     size = entry.stat().st_size
     columns: list[str] = []
     if size > 0 and fmt == "csv":
-        columns = _csv_header(entry, compression)
-        seen: set[str] = set()
-        for name in columns:
-            if name in seen:
-                shown = f"column {name!r}" if PRINTABLE_NAME.fullmatch(name) else "a column"
-                raise RawFileError(f"{entry} line 1: the header names {shown} twice")
-            seen.add(name)
+        columns = read_header(entry, compression)
+        check_header(entry, table, spec, columns)
     elif size > 0 and fmt == "parquet":
         typed = _parquet_columns(entry)
+        if typed is None:
+            return RawFile(table, str(entry), fmt, compression, size, [])  # the engine checks it
         columns = [name.strip().lower() for name, _ in typed]
         duplicate = _parquet_duplicate(entry)
         if duplicate:
-            shown = f"column {duplicate!r}" if PRINTABLE_NAME.fullmatch(duplicate) else "a column"
-            raise RawFileError(f"{entry}: the Parquet schema names {shown} twice")
+            label = f"column {duplicate}" if duplicate in spec.columns else "a column"
+            raise RawFileError(f"{entry.name}: the Parquet schema names {label} twice")
         for name, data_type in typed:
             upper = data_type.upper()
             if name.strip().lower() in spec.columns and (
                 upper.startswith(NESTED_TYPE_PREFIXES) or upper.endswith("]")
             ):
                 raise RawFileError(
-                    f"{entry}: column {name!r} has the nested type {data_type.split('(')[0]}; the raw contract "
+                    f"{entry.name}: column '{name}' has the nested type {data_type.split('(')[0]}; the raw contract "
                     "needs plain values (text, numbers, timestamps, booleans): flatten it before export"
                 )
-    for name in spec.required:
-        if size == 0 or name not in columns:
-            raise RawFileError(
-                f"{entry}: has no {name!r} column (columns: {_shown(columns)}); "
-                f"a {table} file must have one"
-            )
+        check_header(entry, table, spec, columns)
     return RawFile(table, str(entry), fmt, compression, size, columns)
 
 
@@ -188,19 +323,19 @@ def discover(folder: str | os.PathLike, specs: dict[str, TableSpec]) -> dict[str
     text = str(folder)
     if any(character in text for character in GLOB_CHARACTERS):
         raise RawFileError(
-            f"raw_data_path {text!r} holds a glob character ({GLOB_CHARACTERS}): name one folder; "
-            "each table is one file in it"
+            f"{text}: a glob pattern ({GLOB_CHARACTERS} in the path); name one folder: each table is one file in it"
         )
     root = Path(text)
     if not root.exists():
-        raise RawFileError(f"raw_data_path {text!r} does not exist (a typo? nothing was read)")
+        kind = "a link to nothing" if root.is_symlink() else "no such folder"
+        raise RawFileError(f"{text}: {kind} (a typo? nothing was read)")
     if not root.is_dir():
-        raise RawFileError(f"raw_data_path {text!r} is not a folder")
+        raise RawFileError(f"{text}: not a folder")
     found: dict[str, list[RawFile]] = {table: [] for table in specs}
     try:
         entries = sorted(os.scandir(root), key=lambda e: e.name)
     except OSError as error:
-        raise RawFileError(f"raw_data_path {text!r} cannot be listed ({error.strerror})") from None
+        raise RawFileError(f"{text}: cannot be listed ({error.strerror})") from None
     for entry in entries:
         table = entry.name.split(".", 1)[0].lower()
         if table not in specs:
@@ -209,11 +344,11 @@ def discover(folder: str | os.PathLike, specs: dict[str, TableSpec]) -> dict[str
         suffix = entry.name[len(table):]
         if entry.name[:len(table)] != table or suffix not in FORMATS:
             raise RawFileError(
-                f"{path}: unsupported file for table {table} (a table is {table}.csv, {table}.csv.gz "
-                f"or {table}.parquet); rename or move it"
+                f"{path}: not a form of table {table} (a table is {table}.csv, {table}.csv.gz or "
+                f"{table}.parquet, lower-case name); rename, unpack or move it"
             )
         if entry.is_symlink() and not path.exists():
-            raise RawFileError(f"{path}: a link to {os.readlink(path)!r}, which does not exist")
+            raise RawFileError(f"{path}: a link to {os.readlink(path)}, which does not exist")
         if not path.is_file():
             raise RawFileError(f"{path}: not a regular file")
         fmt, compression = FORMATS[suffix]
@@ -225,8 +360,8 @@ def discover(folder: str | os.PathLike, specs: dict[str, TableSpec]) -> dict[str
     required = [table for table, spec in specs.items() if not spec.optional]
     if required and not any(found[table] for table in required):
         raise RawFileError(
-            f"raw_data_path {text!r} holds none of the raw tables ({', '.join(required)} as .csv, "
-            ".csv.gz or .parquet): nothing to read"
+            f"{text}: holds none of the raw tables ({', '.join(required)} as .csv, .csv.gz or .parquet); "
+            "nothing was read"
         )
     return found
 
@@ -242,52 +377,10 @@ def discover_json(folder: str, specs_json: str) -> str:
     return json.dumps({"tables": {table: [asdict(f) for f in files] for table, files in found.items()}})
 
 
-def _first_bad_record(path: Path, compression: str | None) -> str | None:
-    """The first record Python's csv module (strict) cannot read as the header's shape, or None."""
-    opener = gzip.open if compression == "gzip" else open
-    state = {"lines": 0, "bad": None}
-
-    def lines():
-        with opener(path, "rb") as handle:
-            for raw in handle:
-                state["lines"] += 1
-                if state["lines"] == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                    raw = raw[3:]
-                if b"\x00" in raw and state["bad"] is None:
-                    state["bad"] = (state["lines"], "the line holds a NUL byte outside any value DuckDB can read")
-                try:
-                    yield raw.decode("utf-8")
-                except UnicodeDecodeError:
-                    state["bad"] = (state["lines"], "the row is not valid UTF-8")
-                    return
-
-    reader = csv.reader(lines(), strict=True)
-    width = None
-    while True:
-        start = state["lines"] + 1
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error:
-            return f"{path} line {start}: a quote the CSV dialect cannot read (comma, double quote)"
-        if state["bad"] is not None:
-            line, what = state["bad"]
-            return f"{path} line {line}: {what}"
-        if width is None:
-            width = len(record)
-        elif record and len(record) != width:
-            more = "more" if len(record) > width else "fewer"
-            return f"{path} line {start}: the row has {more} fields ({len(record)}) than the header ({width})"
-    if state["bad"] is not None:
-        line, what = state["bad"]
-        return f"{path} line {line}: {what}"
-    return None
-
-
-def check_csv_rows(path: str, compression: str | None = None) -> str | None:
+def check_csv_rows(path: str, columns: list[str] | None = None, compression: str | None = None) -> str | None:
     """None when DuckDB reads every row of the CSV file with the project's fixed
-    dialect; else a message naming the file and the first bad line, never its content."""
+    dialect; else a message naming the file and the first bad line, never its
+    content (DuckDB's own message quotes the row)."""
     import duckdb
 
     con = duckdb.connect()
@@ -299,14 +392,17 @@ def check_csv_rows(path: str, compression: str | None = None) -> str | None:
         ).fetchall()
         return None
     except duckdb.Error:
-        pass  # DuckDB's own message quotes the row: find the line ourselves
+        pass
     finally:
         con.close()
-    found = _first_bad_record(Path(path), compression)
-    return found or (f"{path}: DuckDB cannot read the file as CSV (comma, double quote, header on line 1); "
-                     "the row is not shown (it may hold personal data)")
+    try:
+        validate_csv(Path(path), columns or [], compression)
+    except RawFileError as error:
+        return str(error)
+    return (f"{Path(path).name}: DuckDB cannot read the file as CSV (comma, double quote, header on line 1); "
+            "the row is not shown (it may hold personal data)")
 
 
 def check_csv_rows_sql(path: str, compression: str) -> str | None:
     """check_csv_rows() for SQL callers ('none' = no compression)."""
-    return check_csv_rows(path, None if compression == "none" else compression)
+    return check_csv_rows(path, None, None if compression == "none" else compression)

@@ -10,6 +10,7 @@ in a database of their own that is dropped at the end. Nothing is skipped.
 """
 from __future__ import annotations
 
+import gzip
 import io
 import os
 import subprocess
@@ -118,12 +119,21 @@ def test_a_link_to_nothing(tmp_path, target):
              f"{folder}/events.csv: a link to {tmp_path}/gone/events.csv, which does not exist")
 
 
-@pytest.mark.parametrize("name", ["events.csv.gz", "events.json", "Events.CSV", "orders.csv.bak", "orders"])
+@pytest.mark.parametrize("name", ["events.json", "Events.CSV", "orders.csv.bak", "orders"])
 @pytest.mark.parametrize("target", ["postgres", "spark"])
 def test_a_file_named_like_a_table_in_another_form(tmp_path, target, name):
     folder = _write(tmp_path / "raw", {"contacts.csv": f"{CONTACTS}\n{GOOD_CONTACT}\n",
                                        name: b"\x1f\x8b\x08\x00 not read"})
-    _refused(_load(folder, target=target), f"{folder}/{name}: not a form the loader reads")
+    table = name.split(".")[0].lower()
+    _refused(_load(folder, target=target), f"{folder}/{name}: not a form of table {table}")
+
+
+@pytest.mark.parametrize("target", ["postgres", "spark"])
+def test_a_compressed_file_is_for_duckdb_only(tmp_path, target):
+    # DuckDB reads events.csv.gz in place (segkit/raw_files.py); the loader asks to unpack it
+    folder = _write(tmp_path / "raw", {"contacts.csv": f"{CONTACTS}\n{GOOD_CONTACT}\n",
+                                       "events.csv.gz": gzip.compress(f"{EVENTS}\n".encode())})
+    _refused(_load(folder, target=target), f"{folder}/events.csv.gz: not a form the loader reads")
 
 
 @pytest.mark.parametrize("target", ["postgres", "spark"])

@@ -86,9 +86,8 @@ def test_erasure_file_without_contact_id_column_stops_the_build(tmp_path, capfd)
     # before: `id` instead of `contact_id` erased all 10 contacts and all orders, build green
     raw = write_shop(tmp_path / "raw")
     (raw / "erasure_requests.csv").write_text("id\nc2\n")
-    text = assert_fails_naming(build(raw, tmp_path / "work"), capfd, tmp_path / "work",
-                               "erasure_requests.csv", "no 'contact_id' column")
-    assert "columns: id" in text
+    assert_fails_naming(build(raw, tmp_path / "work"), capfd, tmp_path / "work",
+                        "erasure_requests.csv: has no contact_id column")
 
 
 def test_erasure_parquet_with_another_column_name_stops_the_build(tmp_path, capfd):
@@ -97,7 +96,7 @@ def test_erasure_parquet_with_another_column_name_stops_the_build(tmp_path, capf
     con.execute(f"copy (select 'c2' as customer_id) to '{raw / 'erasure_requests.parquet'}' (format parquet)")
     con.close()
     assert_fails_naming(build(raw, tmp_path / "work"), capfd, tmp_path / "work",
-                        "erasure_requests.parquet", "no 'contact_id' column", "customer_id")
+                        "erasure_requests.parquet: has no contact_id column")
 
 
 def test_erasure_file_with_semicolons_is_not_collapsed_into_one_column(tmp_path, capfd):
@@ -105,14 +104,14 @@ def test_erasure_file_with_semicolons_is_not_collapsed_into_one_column(tmp_path,
     raw = write_shop(tmp_path / "raw")
     (raw / "erasure_requests.csv").write_text("contact_id;requested_at\nc2;2024-04-01\n")
     assert_fails_naming(build(raw, tmp_path / "work"), capfd, tmp_path / "work",
-                        "erasure_requests.csv", "no 'contact_id' column")
+                        "erasure_requests.csv: has no contact_id column")
 
 
 def test_ragged_erasure_file_stops_naming_the_line(tmp_path, capfd):
     raw = write_shop(tmp_path / "raw")
     (raw / "erasure_requests.csv").write_text("contact_id,requested_at\nc2,2024-04-01\nc3,2024-04-01,oops\n")
     assert_fails_naming(build(raw, tmp_path / "work"), capfd, tmp_path / "work",
-                        "erasure_requests.csv line 3", "the row has more fields")
+                        "erasure_requests.csv line 3: row has 3 fields, the header has 2")
 
 
 def test_erasure_requests_with_semicolons_in_values_are_all_read(tmp_path):
@@ -203,7 +202,7 @@ def test_raw_data_path_that_does_not_exist_stops_the_build(tmp_path, capfd):
     # before: every table built empty, green
     write_shop(tmp_path / "raw")
     assert_fails_naming(build(str(tmp_path / "rwa"), tmp_path / "work"), capfd, tmp_path / "work",
-                        "rwa", "does not exist")
+                        "rwa: no such folder")
 
 
 def test_folder_without_any_raw_table_stops_the_build(tmp_path, capfd):
@@ -219,7 +218,7 @@ def test_a_glob_in_raw_data_path_is_refused(tmp_path, capfd):
     write_shop(tmp_path / "raw1")
     write_shop(tmp_path / "raw2")
     assert_fails_naming(build(str(tmp_path / "raw*"), tmp_path / "work"), capfd, tmp_path / "work",
-                        "raw_data_path", "glob")
+                        "raw*: a glob pattern")
 
 
 def test_dangling_link_stops_the_build(tmp_path, capfd):
@@ -256,7 +255,7 @@ def test_gzipped_csv_is_read(tmp_path):
 def test_unsupported_file_named_like_a_table_stops_the_build(tmp_path, capfd, name):
     raw = write_shop(tmp_path / "raw")
     (raw / "events.csv").rename(raw / name)
-    assert_fails_naming(build(raw, tmp_path / "work"), capfd, tmp_path / "work", name, "unsupported file")
+    assert_fails_naming(build(raw, tmp_path / "work"), capfd, tmp_path / "work", f"{name}: not a form of table events")
 
 
 def test_duplicated_header_name_stops_the_build(tmp_path, capfd):
@@ -264,7 +263,7 @@ def test_duplicated_header_name_stops_the_build(tmp_path, capfd):
     raw = write_shop(tmp_path / "raw")
     (raw / "contacts.csv").write_text("contact_id,email,contact_id,created_at\nc1,person1@example.com,c2,2024-01-01\n")
     assert_fails_naming(build(raw, tmp_path / "work"), capfd, tmp_path / "work",
-                        "contacts.csv line 1", "names column 'contact_id' twice")
+                        "contacts.csv line 1: the header names column contact_id twice (fields 1 and 3)")
 
 
 def test_nested_parquet_column_stops_the_build(tmp_path, capfd):
@@ -311,7 +310,7 @@ def test_ragged_csv_error_names_file_and_line_but_not_the_row(tmp_path, capfd):
     lines[3] += ",unexpected"
     (raw / "contacts.csv").write_text("\n".join(lines) + "\n")
     assert_fails_naming(build(raw, tmp_path / "work"), capfd, tmp_path / "work",
-                        "contacts.csv line 4", "the row has more fields")
+                        "contacts.csv line 4: row has 5 fields, the header has 4")
 
 
 def test_invalid_utf8_error_names_file_and_line_but_not_the_row(tmp_path, capfd):
@@ -359,4 +358,4 @@ def test_erasure_file_without_a_header_line_is_refused_without_printing_it(tmp_p
     raw = write_shop(tmp_path / "raw")
     (raw / "erasure_requests.csv").write_text("c2,person2@example.com\n")
     assert_fails_naming(build(raw, tmp_path / "work"), capfd, tmp_path / "work",
-                        "erasure_requests.csv", "no 'contact_id' column", "not shown")
+                        "erasure_requests.csv: has no contact_id column")
