@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-import duckdb
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -60,6 +59,8 @@ class Build:
         return [f"{r.node.name}: {r.status} {r.message}" for r in res.results if str(r.status) not in ("success", "pass")]
 
     def query(self, sql: str, params: Sequence[Any] | None = None) -> list[dict]:
+        import duckdb  # here, not at the top: .venv-postgres (tests/engines) imports this module without duckdb
+
         con = duckdb.connect(str(self.database))
         try:
             cursor = con.execute(sql, params or [])
