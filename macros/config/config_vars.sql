@@ -156,3 +156,44 @@
     ({{ expr }} < cast('{{ config_date("plausible_timestamp_min") }}' as {{ dbt.type_timestamp() }})
         or {{ expr }} >= {{ dbt.dateadd('day', 1, "cast('" ~ config_date("plausible_timestamp_max") ~ "' as " ~ dbt.type_timestamp() ~ ")") }})
 {%- endmacro %}
+
+
+{% macro config_number_list(name, default=none, length=none, min_value=none, whole=false) %}
+    {#- A list of numbers in strictly ascending order (cut points), e.g.
+        [30, 90, 180, 365]; length: the number of items it must have; whole:
+        whole numbers only. Returns the numbers (int when whole, else float). -#}
+    {%- set value = var(name, default) -%}
+    {%- set expected = "a list of " ~ (length ~ " " if length is not none else "")
+        ~ ("whole numbers" if whole else "numbers")
+        ~ (" >= " ~ min_value if min_value is not none else "")
+        ~ " in strictly ascending order (cut points), for example " ~ (default | string) -%}
+    {%- if value is none or value is string or value is mapping or value is number or value is boolean -%}
+        {{ config_error(name, value, expected) }}
+    {%- endif -%}
+    {%- if length is not none and (value | length) != length -%}
+        {{ config_error(name, value, expected) }}
+    {%- endif -%}
+    {%- set numbers = [] -%}
+    {%- for item in value -%}
+        {%- if item is boolean or item is none -%}
+            {{ config_error(name, value, expected) }}
+        {%- endif -%}
+        {%- set text = item | string | trim -%}
+        {%- if not modules.re.fullmatch('-?[0-9]+' if whole else '-?[0-9]+([.][0-9]+)?', text) -%}
+            {{ config_error(name, value, expected) }}
+        {%- endif -%}
+        {%- set number = text | int if whole else text | float -%}
+        {%- if (min_value is not none and number < min_value) or (numbers and number <= numbers[-1]) -%}
+            {{ config_error(name, value, expected) }}
+        {%- endif -%}
+        {%- do numbers.append(number) -%}
+    {%- endfor -%}
+    {{ return(numbers) }}
+{% endmacro %}
+
+
+{% macro plain_number(value) %}
+    {#- A validated number as text without a needless '.0' (1000.0 -> 1000, 0.2 -> 0.2), for reasons and SQL. -#}
+    {{ return((value | int | string) if value == value | int else (value | string)) }}
+{% endmacro %}
+

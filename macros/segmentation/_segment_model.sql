@@ -184,3 +184,14 @@ select * from final
         {{ return(value | string) }}
     {%- endif -%}
 {% endmacro %}
+
+
+{% macro fixed_thresholds_reason(population, min_population) %}
+    {#- SQL: the suffix a rule adds to its reason when it fell back from quantiles
+        to fixed thresholds, e.g. ';fixed_thresholds:population_4<20'. -#}
+    {{ return(dbt.concat([
+        "';fixed_thresholds:population_'",
+        "cast(" ~ population ~ " as " ~ dbt.type_string() ~ ")",
+        "'<" ~ min_population ~ "'",
+    ])) }}
+{% endmacro %}

@@ -1,15 +1,41 @@
 {#-
     RFM: recency, frequency and monetary scores, named from an R x F grid.
 
-    Scores (purchasers only: purchase_days > 0), each 1..bins by ntile over
-    all purchasers in the same query, ties broken by contact_id so a rerun on
-    the same data gives the same scores:
-      r_score  days_since_last_purchase, reversed: the most recent purchasers
-               get the highest score (ordered by days desc, then contact_id)
+    Scores (purchasers only: purchase_days > 0), each 1..bins. Identical
+    inputs always get identical scores: nothing is broken by contact_id.
+
+    Quantile method (at least min_population purchasers in the build): each
+    score is placed on the distribution of the value over all purchasers in
+    the same query with percent_rank (share of the other purchasers with a
+    strictly lower value, 0..1; ties share it, and so share the score):
+        score = least(bins, 1 + floor(bins * percent_rank))
+      r_score  days_since_last_purchase, reversed (ordered by days desc): the
+               most recent purchasers get the highest score
       f_score  purchase_days (distinct purchase days), ascending
       m_score  net_revenue, ascending
-    Contacts with equal values can land in neighbouring bins (ntile splits a
-    tie by contact_id); this is the usual quintile convention.
+    A tie group gets the score of the position where it starts (the lower
+    one); with distinct values this is the usual quintile split (25
+    purchasers: 5 per score). percent_rank exists on DuckDB, PostgreSQL and
+    Spark; ntile and row_number are not used (they split ties).
+
+    Fixed thresholds (fewer than min_population purchasers, where quantiles
+    say little and a tie of two is already 40% of the shop): cut points, each
+    a list of bins - 1 ascending numbers; the reason then ends with
+    ';fixed_thresholds:population_<purchasers><<min_population>'.
+      r_score  bins minus the number of recency_days cut points <= days since
+               the last purchase (defaults [30, 90, 180, 365]: 5 within 30
+               days, 4 within 90, 3 within 180, 2 within 365, 1 after)
+      f_score  1 + the number of frequency_days cut points <= purchase_days
+               (defaults [2, 3, 4, 6]: 1 day = 1, 2 = 2, 3 = 3, 4-5 = 4, 6+ = 5)
+      m_score  1 + the number of monetary cut points <= net_revenue
+               (defaults [100, 250, 500, 1000], in the order currency)
+
+    One-time buyers (purchase_days = 1) always get f_score 1, by either
+    method (explicit rule; it is also the lowest percent_rank and below the
+    first frequency cut point, which must be >= 2), so the grid can only name
+    them with an F = 1 cell (hibernating, about_to_sleep, promising,
+    new_customer), never a cell that means repeat buying (at_risk, loyal,
+    champion, cant_lose_them).
 
     Segment: the name of the (r_score, f_score) cell in the grid seed (default
     seeds/segments/rfm_segment_map.csv, the widely replicated 5 x 5 grid;
@@ -24,21 +50,57 @@
     holding the fact columns; every fact column is passed through.
 
     Args (default from the var of the same role):
-      relation     the facts CTE / relation to read (required)
-      bins         var rfm_bins (5), 2..9 (so rfm_cell stays three digits)
-      segment_map  var rfm_segment_map ('rfm_segment_map'), the grid seed name.
-                   The default seed is drawn for 5 bins: any other number of
-                   bins stops the build unless you name your own seed.
+      relation        the facts CTE / relation to read (required)
+      bins            var rfm_bins (5), 2..9 (so rfm_cell stays three digits)
+      segment_map     var rfm_segment_map ('rfm_segment_map'), the grid seed name.
+                      The default seed is drawn for 5 bins: any other number of
+                      bins stops the build unless you name your own seed.
+      min_population  var quantile_min_population (20), >= 1: fewer purchasers
+                      = fixed thresholds
+      recency_days    var rfm_fixed_recency_days ([30, 90, 180, 365]), bins - 1 whole numbers >= 1
+      frequency_days  var rfm_fixed_frequency_days ([2, 3, 4, 6]), bins - 1 whole numbers >= 2
+      monetary        var rfm_fixed_monetary ([100, 250, 500, 1000]), bins - 1 numbers >= 0
 -#}
-{% macro segment_rfm(relation, bins=none, segment_map=none) %}
+{% macro segment_rfm(
+    relation,
+    bins=none,
+    segment_map=none,
+    min_population=none,
+    recency_days=none,
+    frequency_days=none,
+    monetary=none
+) %}
     {%- set bins = bins if bins is not none else config_int('rfm_bins', 5, 2, 9) -%}
+    {%- set min_population = min_population if min_population is not none
+        else config_int('quantile_min_population', 20, 1) -%}
+    {%- set recency_days = recency_days if recency_days is not none
+        else config_number_list('rfm_fixed_recency_days', [30, 90, 180, 365], bins - 1, 1, true) -%}
+    {%- set frequency_days = frequency_days if frequency_days is not none
+        else config_number_list('rfm_fixed_frequency_days', [2, 3, 4, 6], bins - 1, 2, true) -%}
+    {%- set monetary = monetary if monetary is not none
+        else config_number_list('rfm_fixed_monetary', [100, 250, 500, 1000], bins - 1, 0) -%}
     {%- set is_purchaser = 'purchase_days > 0' -%}
     {%- set purchaser_group = 'case when ' ~ is_purchaser ~ ' then 1 else 0 end' -%}
+    {#- score: (percent_rank order, fixed score expression) -#}
+    {%- set ns = namespace(r='', f='', m='') -%}
+    {%- for cut in recency_days -%}
+        {%- set ns.r = ns.r ~ ' - case when days_since_last_purchase >= ' ~ cut ~ ' then 1 else 0 end' -%}
+    {%- endfor -%}
+    {%- for cut in frequency_days -%}
+        {%- set ns.f = ns.f ~ ' + case when purchase_days >= ' ~ cut ~ ' then 1 else 0 end' -%}
+    {%- endfor -%}
+    {%- for cut in monetary -%}
+        {%- set ns.m = ns.m ~ ' + case when net_revenue >= ' ~ plain_number(cut) ~ ' then 1 else 0 end' -%}
+    {%- endfor -%}
     {%- set scores = {
-        'r_score': 'days_since_last_purchase desc',
-        'f_score': 'purchase_days',
-        'm_score': 'net_revenue',
+        'r_score': ('days_since_last_purchase desc', bins ~ ns.r),
+        'f_score': ('purchase_days', '1' ~ ns.f),
+        'm_score': ('net_revenue', '1' ~ ns.m),
     } -%}
+    {%- set cell_reason = dbt.concat([
+        "'r='", "cast(scored.r_score as " ~ dbt.type_string() ~ ")",
+        "',f='", "cast(scored.f_score as " ~ dbt.type_string() ~ ")",
+    ]) -%}
     select
         scored.*,
         {{ dbt.concat([
@@ -52,26 +114,37 @@
         end as segment,
         case
             when scored.r_score is null then 'purchase_days=0'
-            else {{ dbt.concat([
-                "'r='", "cast(scored.r_score as " ~ dbt.type_string() ~ ")",
-                "',f='", "cast(scored.f_score as " ~ dbt.type_string() ~ ")",
-            ]) }}
+            when scored.rfm_purchaser_count < {{ min_population }}
+                then {{ dbt.concat([cell_reason, fixed_thresholds_reason('scored.rfm_purchaser_count', min_population)]) }}
+            else {{ cell_reason }}
         end as segment_reason
     from (
         select
-            {{ relation }}.*,
-            {%- for score, order_by in scores.items() %}
+            ranked.*,
+            {%- for score, (order_by, fixed) in scores.items() %}
             cast(
                 case
-                    when {{ is_purchaser }}
-                        then ntile({{ bins }}) over (
-                            partition by {{ purchaser_group }}
-                            order by {{ order_by }}, contact_id
-                        )
+                    when not ({{ is_purchaser }}) then null
+                    {%- if score == 'f_score' %}
+                    when purchase_days = 1 then 1
+                    {%- endif %}
+                    when rfm_purchaser_count < {{ min_population }} then {{ fixed }}
+                    else least({{ bins }}, 1 + floor({{ bins }} * ranked.{{ score }}_position + 1e-9))
                 end as {{ dbt.type_int() }}
             ) as {{ score }}{{ ',' if not loop.last }}
             {%- endfor %}
-        from {{ relation }}
+        from (
+            select
+                {{ relation }}.*,
+                sum({{ purchaser_group }}) over () as rfm_purchaser_count,
+                {%- for score, (order_by, fixed) in scores.items() %}
+                percent_rank() over (
+                    partition by {{ purchaser_group }}
+                    order by {{ order_by }}
+                ) as {{ score }}_position{{ ',' if not loop.last }}
+                {%- endfor %}
+            from {{ relation }}
+        ) as ranked
     ) as scored
     left join {{ rfm_segment_map_relation(bins, segment_map) }} as segment_map
         on

@@ -6,25 +6,33 @@
 
     Rule (first match wins):
       non_user  no usage event in the window
-      method 'quantile' (default): users (usage > 0) ranked in the same query
-                by usage events desc, ties broken by contact_id; the rank share
-                is rank / number of users (the share of users ranked at or
-                above the contact)
-        heavy   rank share <= heavy_share            (top 20%)
-        medium  rank share <= heavy_share + medium_share  (next 30%)
+      method 'quantile' (default), with at least min_population users
+                (usage > 0) in the build: each user's position is cume_dist
+                over the users ordered by usage events desc, i.e. the share
+                of users with at least as many events as the contact (ties
+                share it, so equal counts always get the same label; nothing
+                is broken by contact_id)
+        heavy   position <= heavy_share                 (top 20%)
+        medium  position <= heavy_share + medium_share  (next 30%)
         light   the rest of the users
+                A tie group is in a share only if the whole group fits in it
+                (it takes the lower label otherwise). cume_dist exists on
+                DuckDB, PostgreSQL and Spark; ntile / row_number are not used.
+      method 'quantile' with fewer than min_population users: the fixed cut
+                points below (with few users a share says little: the top
+                20% of 4 users is nobody), and the reason ends with
+                ';fixed_thresholds:population_<users><<min_population>'
       method 'fixed': cut points on the event count in the window
         heavy   usage events >= heavy_min_events
         medium  usage events >= medium_min_events
         light   fewer, but at least one
-    Quantile cut points are relative: with few users the top share may hold
-    no one (top 20% of 4 users = 0.8 users = nobody), and equal counts can be
-    split across two labels by the contact_id tie-break. Fixed cut points are
-    event counts for the chosen window: change them with the window.
+    Fixed cut points are event counts for the chosen window: change them
+    with the window.
 
     Besides segment and segment_reason it yields usage_rate_method,
-    usage_rate_window, usage_events_in_window, usage_user_rank (null for
-    non-users) and usage_user_count.
+    usage_rate_window, usage_events_in_window, usage_user_rank (rank among
+    users, 1 = most, ties share a rank; null for non-users) and
+    usage_user_count.
 
     Args (default from the var of the same role; checked at compile time):
       method             var usage_rate_method ('quantile'): quantile or fixed
@@ -33,6 +41,8 @@
       medium_share       var usage_medium_share (0.3), 0..1, heavy + medium <= 1
       heavy_min_events   var usage_heavy_min_events (20), > medium_min_events
       medium_min_events  var usage_medium_min_events (5), >= 1
+      min_population     var quantile_min_population (20), >= 1: fewer users =
+                         fixed cut points (method quantile)
 -#}
 {% macro segment_usage_rate(
     method=none,
@@ -40,7 +50,8 @@
     heavy_share=none,
     medium_share=none,
     heavy_min_events=none,
-    medium_min_events=none
+    medium_min_events=none,
+    min_population=none
 ) %}
     {%- set method = method if method is not none else var('usage_rate_method', 'quantile') -%}
     {%- if method not in ['quantile', 'fixed'] -%}
@@ -67,27 +78,43 @@
             "a count below usage_heavy_min_events (" ~ heavy_min_events ~ ")") }}
     {%- endif -%}
 
+    {%- set min_population = min_population if min_population is not none
+        else config_int('quantile_min_population', 20, 1) -%}
+
     {%- set usage = 'coalesce(usage_events_' ~ window ~ ', 0)' -%}
     {%- set user_group = 'case when ' ~ usage ~ ' > 0 then 1 else 0 end' -%}
     {%- set user_rank -%}
-        row_number() over (partition by {{ user_group }} order by {{ usage }} desc, contact_id)
+        rank() over (partition by {{ user_group }} order by {{ usage }} desc)
+    {%- endset -%}
+    {%- set user_position -%}
+        cume_dist() over (partition by {{ user_group }} order by {{ usage }} desc)
     {%- endset -%}
     {%- set user_count = 'sum(' ~ user_group ~ ') over ()' -%}
-    {%- set rank_share = safe_divide(user_rank, user_count) -%}
+    {#- rules: (label, condition, reason as SQL) -#}
+    {%- set fixed_rules = [
+        ('heavy', usage ~ ' >= ' ~ heavy_min_events, 'usage_events_' ~ window ~ '>=' ~ heavy_min_events),
+        ('medium', usage ~ ' >= ' ~ medium_min_events, 'usage_events_' ~ window ~ '>=' ~ medium_min_events),
+        ('light', 'true', 'usage_events_' ~ window ~ '<' ~ medium_min_events),
+    ] -%}
+    {%- set rules = [] -%}
     {%- if method == 'quantile' -%}
         {%- set medium_cumulative_share = (heavy_share + medium_share) | round(10) -%}
-        {%- set rules = [
-            ('heavy', rank_share ~ ' <= ' ~ heavy_share, 'top_' ~ heavy_share ~ '_of_users'),
-            ('medium', rank_share ~ ' <= ' ~ medium_cumulative_share,
-                'top_' ~ medium_cumulative_share ~ '_of_users'),
-        ] -%}
-        {%- set light_reason = 'below_top_' ~ medium_cumulative_share ~ '_of_users' -%}
+        {%- set is_large = user_count ~ ' >= ' ~ min_population -%}
+        {%- do rules.extend([
+            ('heavy', is_large ~ ' and ' ~ user_position ~ ' <= ' ~ heavy_share,
+                "'top_" ~ heavy_share ~ "_of_users'"),
+            ('medium', is_large ~ ' and ' ~ user_position ~ ' <= ' ~ medium_cumulative_share,
+                "'top_" ~ medium_cumulative_share ~ "_of_users'"),
+            ('light', is_large, "'below_top_" ~ medium_cumulative_share ~ "_of_users'"),
+        ]) -%}
+        {%- for label, condition, reason in fixed_rules -%}
+            {%- do rules.append((label, condition,
+                dbt.concat(["'" ~ reason ~ "'", fixed_thresholds_reason(user_count, min_population)]))) -%}
+        {%- endfor -%}
     {%- else -%}
-        {%- set rules = [
-            ('heavy', usage ~ ' >= ' ~ heavy_min_events, 'usage_events_' ~ window ~ '>=' ~ heavy_min_events),
-            ('medium', usage ~ ' >= ' ~ medium_min_events, 'usage_events_' ~ window ~ '>=' ~ medium_min_events),
-        ] -%}
-        {%- set light_reason = 'usage_events_' ~ window ~ '<' ~ medium_min_events -%}
+        {%- for label, condition, reason in fixed_rules -%}
+            {%- do rules.append((label, condition, "'" ~ reason ~ "'")) -%}
+        {%- endfor -%}
     {%- endif -%}
 
     '{{ method }}' as usage_rate_method,
@@ -100,13 +127,11 @@
         {%- for label, condition, reason in rules %}
         when {{ condition }} then '{{ label }}'
         {%- endfor %}
-        else 'light'
     end as segment,
     case
         when {{ usage }} = 0 then 'usage_events_{{ window }}=0'
         {%- for label, condition, reason in rules %}
-        when {{ condition }} then '{{ reason }}'
+        when {{ condition }} then {{ reason }}
         {%- endfor %}
-        else '{{ light_reason }}'
     end as segment_reason
 {%- endmacro %}

@@ -1,15 +1,18 @@
 """End-to-end: RFM, purchase behavior, usage rate, engagement level and
 loyalty status on a small hand-written raw dataset of named personas.
 
-The clock is fixed (as_of_date 2024-06-30). The medium fact window (usage
+The clock is fixed (as_of_date 2024-06-30). With 8 buyers and 5 app users
+the shop is below quantile_min_population (20): RFM, high spender and usage
+rate use their fixed thresholds. The medium fact window (usage
 rate default) covers 2024-06-01 .. 06-30; the engagement score halves every
 30 days (one email open today = 1 point, a click = 3, a page view = 1).
 
 Personas and what makes them:
   deal_seeker       three monthly orders (Apr-Jun), all with a discount; five
                     app sessions in June; an email open five days ago.
-  high_spender      two 1000.00 orders a month apart (rank 1 of 8 buyers by
-                    revenue = top 0.2); ten app sessions; two email clicks today.
+  high_spender      two 1000.00 orders a month apart (8 buyers, fewer than
+                    quantile_min_population: net revenue >= 1000, the fixed
+                    threshold); ten app sessions; two email clicks today.
   researcher        six product views in the weeks before a single order on
                     2024-05-10; three app sessions; never engaged.
   impulse_buyer     a page view and an order an hour later, ten days ago.
@@ -143,10 +146,10 @@ ORDERS = [
 
 EXPECTED = {
     # contact: (rfm, purchase_behavior, usage_rate, engagement_level, loyalty_status)
-    "deal_seeker": ("need_attention", "deal_seeker", "light", "passive", "repeat_buyer"),
-    "high_spender": ("hibernating", "high_spender", "medium", "engaged", "repeat_buyer"),
-    "researcher": ("hibernating", "researcher", "light", "unengaged", "first_time_buyer"),
-    "impulse_buyer": ("about_to_sleep", "impulse_buyer", "non_user", "passive", "first_time_buyer"),
+    "deal_seeker": ("potential_loyalist", "deal_seeker", "medium", "passive", "repeat_buyer"),
+    "high_spender": ("potential_loyalist", "high_spender", "medium", "engaged", "repeat_buyer"),
+    "researcher": ("promising", "researcher", "light", "unengaged", "first_time_buyer"),
+    "impulse_buyer": ("new_customer", "impulse_buyer", "non_user", "passive", "first_time_buyer"),
     "cart_abandoner": ("no_purchase", "cart_abandoner", "non_user", "passive", "prospect"),
     "heavy_app_user": ("no_purchase", "non_buyer", "heavy", "unreachable", "prospect"),
     "light_app_user": ("no_purchase", "non_buyer", "light", "unreachable", "prospect"),
@@ -154,9 +157,9 @@ EXPECTED = {
     "engaged_prospect": ("no_purchase", "non_buyer", "non_user", "highly_engaged", "prospect"),
     "quiet_subscriber": ("no_purchase", "non_buyer", "non_user", "unengaged", "prospect"),
     "lapsed_loyal": ("at_risk", "regular_buyer", "non_user", "unengaged", "churned"),
-    "loyal_advocate": ("loyal", "regular_buyer", "non_user", "passive", "advocate"),
-    "loyal_regular": ("potential_loyalist", "regular_buyer", "non_user", "unengaged", "loyal"),
-    "repeat_lapsing": ("hibernating", "regular_buyer", "non_user", "unreachable", "repeat_buyer"),
+    "loyal_advocate": ("champion", "regular_buyer", "non_user", "passive", "advocate"),
+    "loyal_regular": ("champion", "regular_buyer", "non_user", "unengaged", "loyal"),
+    "repeat_lapsing": ("about_to_sleep", "regular_buyer", "non_user", "unreachable", "repeat_buyer"),
 }
 
 
@@ -214,17 +217,20 @@ def test_rows_carry_type_reason_and_deciding_facts(default_rows):
         assert {str(row["as_of_date"]) for row in rows.values()} == {AS_OF}, t
 
     rfm = default_rows["rfm"]
-    # 8 buyers in 5 bins; R ties (10 days) split by contact_id; M on revenue
-    assert (rfm["loyal_regular"]["r_score"], rfm["loyal_regular"]["f_score"]) == (5, 3)
+    # 8 buyers, fewer than quantile_min_population (20): the fixed cut points
+    # (R within 30 / 90 / 180 / 365 days, F 2 / 3 / 4 / 6 purchase days, M 100 / 250 / 500 / 1000)
+    assert (rfm["loyal_regular"]["r_score"], rfm["loyal_regular"]["f_score"]) == (5, 4)
     assert rfm["high_spender"]["m_score"] == 5
-    assert rfm["loyal_advocate"]["rfm_cell"] == "453"
-    assert rfm["loyal_advocate"]["segment_reason"] == "r=4,f=5"
+    assert rfm["loyal_advocate"]["rfm_cell"] == "542"
+    assert rfm["loyal_advocate"]["segment_reason"] == "r=5,f=4;fixed_thresholds:population_8<20"
+    assert rfm["repeat_lapsing"]["rfm_cell"] == "322"
     assert rfm["cart_abandoner"]["r_score"] is None
     assert rfm["cart_abandoner"]["segment_reason"] == "purchase_days=0"
 
     behavior = default_rows["purchase_behavior"]
     assert behavior["high_spender"]["purchaser_revenue_rank"] == 1
     assert behavior["high_spender"]["purchaser_count"] == 8
+    assert behavior["high_spender"]["segment_reason"] == "net_revenue>=1000;fixed_thresholds:population_8<20"
     assert behavior["deal_seeker"]["discounted_order_share"] == pytest.approx(1.0)
     assert behavior["researcher"]["research_events_before_first_purchase"] == 6
     assert behavior["cart_abandoner"]["days_since_abandoned_cart"] == 3
@@ -234,7 +240,9 @@ def test_rows_carry_type_reason_and_deciding_facts(default_rows):
     usage = default_rows["usage_rate"]
     assert usage["heavy_app_user"]["usage_events_in_window"] == 30
     assert usage["heavy_app_user"]["usage_user_count"] == 5
-    assert usage["heavy_app_user"]["segment_reason"] == "top_0.2_of_users"
+    # 5 users, fewer than quantile_min_population: the fixed cut points (20 / 5 events)
+    assert usage["heavy_app_user"]["segment_reason"] == "usage_events_medium>=20;fixed_thresholds:population_5<20"
+    assert usage["deal_seeker"]["segment_reason"] == "usage_events_medium>=5;fixed_thresholds:population_5<20"
     assert {row["usage_rate_window"] for row in usage.values()} == {"medium"}
 
     engagement = default_rows["engagement_level"]

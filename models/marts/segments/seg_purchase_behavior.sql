@@ -6,6 +6,7 @@
     rule=segment_purchase_behavior(),
     rule_inputs=[
         'purchase_deal_min_discount_share', 'purchase_deal_min_orders', 'purchase_high_spender_share',
+        'purchase_high_spender_min_revenue', 'quantile_min_population',
         'purchase_researcher_min_events', 'purchase_impulse_max_visits', 'purchase_cart_abandon_days',
     ],
     evidence_columns={

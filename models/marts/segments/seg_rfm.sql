@@ -4,7 +4,10 @@
 {{ segment_model(
     segmentation_type='rfm',
     segmented=segment_rfm('facts'),
-    rule_inputs=['rfm_bins', 'rfm_segment_map'],
+    rule_inputs=[
+        'rfm_bins', 'rfm_segment_map', 'quantile_min_population',
+        'rfm_fixed_recency_days', 'rfm_fixed_frequency_days', 'rfm_fixed_monetary',
+    ],
     rule_seeds=[rfm_segment_map_name()],
     evidence_columns={
         'r_score': 'int',
