@@ -7,8 +7,9 @@
     check runs, so project macros work there) that parses its timestamp
     column exactly as staging does (clean_text, try_cast_timestamp) and
     ignores unparseable and implausible values (outside the vars
-    plausible_timestamp_min / _max), so one row dated 9999-12-31 cannot make a
-    stale table look fresh. On DuckDB with raw_data_path it reads the file
+    plausible_timestamp_min / _max) and future ones (more than a day after the
+    check started: future_timestamp), so one row dated 9999-12-31 or 2031
+    cannot make a stale table look fresh. On DuckDB with raw_data_path it reads the file
     staging reads (raw_freshness_rows in raw_input.sql).
 
     dbt compares the result with the current time: freshness is about when
@@ -22,4 +23,5 @@
         from {{ raw_freshness_rows(source_relation, table_name) }} as raw_rows
     ) as parsed
     where not {{ is_implausible_timestamp('loaded_at') }}
+        and not {{ is_future_timestamp('loaded_at') }}
 {% endmacro %}

@@ -106,8 +106,12 @@
 {% endtest %}
 
 
-{#- Shares within each group add up to 1 (within 1e-9), for groups with members. -#}
-{% test shares_add_up_to_one(model, group_by, share_columns) %}
+{#- Shares within each group add up to 1 (within 1e-9). With count_column,
+    a group whose counts add up to 0 (no member: an empty build, an as-of
+    date before any data) must have shares adding up to 0 instead. -#}
+{% test shares_add_up_to_one(model, group_by, share_columns, count_column=none) %}
+    {%- set expected = "case when sum(" ~ count_column ~ ") > 0 then 1 else 0 end" if count_column is not none
+        else "1" %}
     select
         {{ group_by }}
         {%- for column in share_columns %},
@@ -117,6 +121,6 @@
     group by {{ group_by }}
     having
         {%- for column in share_columns %}
-            abs(sum({{ column }}) - 1) > 0.000000001{{ " or" if not loop.last }}
+            abs(sum({{ column }}) - {{ expected }}) > 0.000000001{{ " or" if not loop.last }}
         {%- endfor %}
 {% endtest %}

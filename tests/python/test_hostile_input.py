@@ -16,7 +16,7 @@ Builds
                        one event_id with different payloads; ids with quotes,
                        semicolons, backslashes, emoji and 1,000 characters;
                        ids with control characters (invalid_text);
-                       timestamps in many shapes, zones, before 1970 and in
+                       timestamps in many shapes, zones, before 1970, after the build started and in
                        year 9999; amounts as text, negative, zero, huge, NaN,
                        Infinity; unknown currencies and statuses; malformed
                        JSON in properties

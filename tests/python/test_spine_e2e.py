@@ -438,7 +438,7 @@ def test_bad_rows_quarantined_and_accounted(tmp_path):
     write_raw(raw, "contacts", [
         ("", "nobody@example.com", "2024-01-01", "true"),        # missing_contact_id
         ("k1", "k1@example.com", "not a date", "true"),          # invalid_timestamp
-        ("k2", "k2@example.com", "1990-05-01 00:00:00", "true"),  # implausible_timestamp
+        ("k2", "k2@example.com", "1969-05-01 00:00:00", "true"),  # implausible_timestamp
         ("k3", "k3@example.com", "2150-01-01 00:00:00", "true"),  # implausible_timestamp
         ("k5", "k5@example.com", "2024-01-01", "maybe"),          # invalid_boolean
         ("k4", "k4@example.com", "2024-01-02 00:00:00", "true"),  # good (later copy below)
@@ -455,7 +455,7 @@ def test_bad_rows_quarantined_and_accounted(tmp_path):
         ("ev4", "k4", "", "", "2024-03-01 10:00:00", "web", ""),                # missing_event_type
         ("ev5", "k4", "", "page_view", "", "web", ""),                          # missing_timestamp
         ("ev6", "k4", "", "page_view", "yesterday at noon", "web", ""),         # invalid_timestamp
-        ("ev7", "k4", "", "page_view", "1990-01-01 10:00:00", "web", ""),       # implausible_timestamp
+        ("ev7", "k4", "", "page_view", "1969-01-01 10:00:00", "web", ""),       # implausible_timestamp
         ("ev8", "k4", "", "page_view", "2150-01-01 10:00:00", "web", ""),       # implausible_timestamp
     ])
     write_raw(raw, "orders", [
@@ -465,7 +465,7 @@ def test_bad_rows_quarantined_and_accounted(tmp_path):
         ("o2", "", "2024-03-01 10:00:00", "10.00", "", "USD", "completed", "standard", "standard"),    # missing_contact_id
         ("o3", "k4", "", "10.00", "", "USD", "completed", "standard", "standard"),                      # missing_timestamp
         ("o4", "k4", "garbage", "10.00", "", "USD", "completed", "standard", "standard"),               # invalid_timestamp
-        ("o5", "k4", "1990-01-01 10:00:00", "10.00", "", "USD", "completed", "standard", "standard"),   # implausible
+        ("o5", "k4", "1969-01-01 10:00:00", "10.00", "", "USD", "completed", "standard", "standard"),   # implausible
         ("o6", "k4", "2150-01-01 10:00:00", "10.00", "", "USD", "completed", "standard", "standard"),   # implausible
         ("o7", "k4", "2024-03-01 10:00:00", "-5.00", "", "USD", "completed", "standard", "standard"),   # negative_amount
         ("o8", "k4", "2024-03-01 10:00:00", "abc", "", "USD", "completed", "standard", "standard"),     # invalid_amount

@@ -1,5 +1,6 @@
 -- Every raw contact row, typed, with the reason it cannot be used (null when it can).
 -- Control characters in an id are invalid_text (macros/cross_db/casting.sql).
+-- A created_at after the build started (plus a day) is future_timestamp (macros/config/build_clock.sql).
 {%- do check_erasure_share('base_raw__contacts') %}
 with
 
@@ -39,6 +40,7 @@ validated as (
             when {{ has_control_characters('contact_id') }} then 'invalid_text'
             when created_at_text is not null and created_at is null then 'invalid_timestamp'
             when {{ is_implausible_timestamp('created_at') }} then 'implausible_timestamp'
+            when {{ is_future_timestamp('created_at') }} then 'future_timestamp'
             when email_opt_in_text is not null and email_opt_in is null then 'invalid_boolean'
         end as rejection_reason
     from typed

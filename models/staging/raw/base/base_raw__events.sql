@@ -1,4 +1,5 @@
 -- Every raw event row, typed, with the reason it cannot be used (null when it can).
+-- An occurred_at after the build started (plus a day) is future_timestamp (macros/config/build_clock.sql).
 with
 
 source as (
@@ -48,6 +49,7 @@ validated as (
             when occurred_at_text is null then 'missing_timestamp'
             when occurred_at is null then 'invalid_timestamp'
             when {{ is_implausible_timestamp('occurred_at') }} then 'implausible_timestamp'
+            when {{ is_future_timestamp('occurred_at') }} then 'future_timestamp'
         end as rejection_reason
     from typed
 )

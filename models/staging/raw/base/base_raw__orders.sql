@@ -2,6 +2,7 @@
 -- Amounts: text that is not a finite number (abc, NaN, Infinity, 1_000) or
 -- does not fit decimal(18, 2) is invalid_amount, and so is an amount above
 -- the var plausible_amount_max (out of range: keeps every sum in range).
+-- An ordered_at after the build started (plus a day) is future_timestamp (macros/config/build_clock.sql).
 {%- set amount_max = config_number('plausible_amount_max', none, 0) %}
 with
 
@@ -55,6 +56,7 @@ validated as (
             when ordered_at_text is null then 'missing_timestamp'
             when ordered_at is null then 'invalid_timestamp'
             when {{ is_implausible_timestamp('ordered_at') }} then 'implausible_timestamp'
+            when {{ is_future_timestamp('ordered_at') }} then 'future_timestamp'
             when order_total is null then 'invalid_amount'
             when order_total < 0 then 'negative_amount'
             when order_total > {{ amount_max }} then 'invalid_amount'
