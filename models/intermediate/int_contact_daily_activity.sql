@@ -53,10 +53,15 @@ event_days as (
     group by contact_id, occurred_date
 ),
 
+-- Which orders are purchases (completed; a zero-value one only when the var
+-- zero_value_orders_are_purchases is true) is decided once, in
+-- macros/staging/order_status.sql. A refunded order is a returned purchase:
+-- its total counts in gross and refunded revenue, never as a purchase. A
+-- cancelled order is counted and nothing else.
 orders_flagged as (
     select
         orders.*,
-        orders.status = 'completed' as is_completed,
+        {{ is_purchase_order('orders.status', 'orders.order_total') }} as is_completed,
         orders.discount_total > 0 as is_discounted,
         orders.product_tier in {{ sql_string_list(premium_tiers) }} as is_premium,
         orders.shipping_method in {{ sql_string_list(convenience_methods) }} as is_convenience
@@ -71,6 +76,7 @@ order_days as (
         sum(case when status = 'refunded' then 1 else 0 end) as refunded_orders,
         sum(case when status = 'cancelled' then 1 else 0 end) as cancelled_orders,
         sum(case when is_completed then order_total else 0 end) as completed_revenue,
+        sum(case when status in ('completed', 'refunded') then order_total else 0 end) as gross_revenue,
         sum(case when status = 'refunded' then order_total else 0 end) as refunded_revenue,
         sum(case when is_completed and is_discounted then 1 else 0 end) as discounted_orders,
         sum(case when is_completed and is_premium then 1 else 0 end) as premium_orders,
@@ -134,6 +140,7 @@ final as (
         coalesce(order_days.refunded_orders, 0) as refunded_orders,
         coalesce(order_days.cancelled_orders, 0) as cancelled_orders,
         coalesce(order_days.completed_revenue, 0) as completed_revenue,
+        coalesce(order_days.gross_revenue, 0) as gross_revenue,
         coalesce(order_days.refunded_revenue, 0) as refunded_revenue,
         coalesce(order_days.discounted_orders, 0) as discounted_orders,
         coalesce(order_days.premium_orders, 0) as premium_orders,

@@ -89,6 +89,7 @@ purchase_days as (
 activity as (
     select
         contact_id,
+        sum(gross_revenue) as gross_revenue,
         sum(refunded_orders) as refunded_order_count,
         sum(refunded_revenue) as refunded_revenue,
         sum(cancelled_orders) as cancelled_order_count,
@@ -192,7 +193,8 @@ final as (
         cast(coalesce(activity.active_days_previous_period, 0) as {{ dbt.type_bigint() }}) as active_days_previous_period,
         cast(coalesce(activity.active_days_before_previous_period, 0) as {{ dbt.type_bigint() }}) as active_days_before_previous_period,
 
-        -- purchase summary (BTYD conventions: completed orders, one occasion per day)
+        -- purchase summary (BTYD conventions: completed orders, one occasion per day;
+        -- refunded and cancelled orders are not purchases: macros/staging/order_status.sql)
         cast(coalesce(purchase_days.order_count, 0) as {{ dbt.type_bigint() }}) as order_count,
         cast(coalesce(purchase_days.purchase_days, 0) as {{ dbt.type_bigint() }}) as purchase_days,
         cast(coalesce(purchase_days.purchase_days - 1, 0) as {{ dbt.type_bigint() }}) as repeat_purchase_days,
@@ -204,7 +206,10 @@ final as (
             as days_first_to_last_purchase,
         cast({{ days_between('purchase_days.first_purchase_date', 'as_of.as_of_date') }} as {{ dbt.type_bigint() }}) as days_since_first_purchase,
         cast({{ days_between('purchase_days.last_purchase_date', 'as_of.as_of_date') }} as {{ dbt.type_bigint() }}) as days_since_last_purchase,
+        -- net revenue = gross revenue (completed orders, those later refunded included)
+        -- minus refunds = the totals of the orders still completed (tested)
         cast(coalesce(purchase_days.net_revenue, 0) as decimal(18, 2)) as net_revenue,
+        cast(coalesce(activity.gross_revenue, 0) as decimal(18, 2)) as gross_revenue,
         cast(coalesce(activity.refunded_revenue, 0) as decimal(18, 2)) as refunded_revenue,
         cast(coalesce(activity.refunded_order_count, 0) as {{ dbt.type_bigint() }}) as refunded_order_count,
         cast(coalesce(activity.cancelled_order_count, 0) as {{ dbt.type_bigint() }}) as cancelled_order_count,

@@ -1,4 +1,7 @@
--- One row per order: usable raw rows, one kept per order_id.
+-- One row per order: usable raw rows, one kept per order_id. A repeated
+-- order_id keeps its latest state: the highest status precedence (refunded >
+-- cancelled > completed), then the latest ordered_at, then the lowest raw row
+-- text; the rule is written once, in macros/staging/order_status.sql.
 with
 
 valid_rows as (
@@ -9,10 +12,9 @@ valid_rows as (
 ranked as (
     select
         *,
-        -- Deterministic winner for a repeated order_id: the earliest record.
         row_number() over (
             partition by order_id
-            order by ordered_at, raw_record
+            order by {{ order_duplicate_precedence('status', 'ordered_at', 'raw_record') }}
         ) as duplicate_rank
     from valid_rows
 )
