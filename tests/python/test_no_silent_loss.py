@@ -82,36 +82,37 @@ def assert_fails_naming(result: Build, capfd, work: Path, *needles: str, secrets
 # erasure that fails closed
 # --------------------------------------------------------------------------
 
-def test_erasure_file_without_contact_id_column_stops_the_build(tmp_path, capfd):
-    # before: `id` instead of `contact_id` erased all 10 contacts and all orders, build green
-    raw = write_shop(tmp_path / "raw")
-    (raw / "erasure_requests.csv").write_text("id\nc2\n")
-    assert_fails_naming(build(raw, tmp_path / "work"), capfd, tmp_path / "work",
-                        "erasure_requests.csv: has no contact_id column")
-
-
-def test_erasure_parquet_with_another_column_name_stops_the_build(tmp_path, capfd):
-    raw = write_shop(tmp_path / "raw")
+def write_parquet(path: Path, sql: str) -> None:
     con = duckdb.connect()
-    con.execute(f"copy (select 'c2' as customer_id) to '{raw / 'erasure_requests.parquet'}' (format parquet)")
+    con.execute(f"copy ({sql}) to '{path}' (format parquet)")
     con.close()
-    assert_fails_naming(build(raw, tmp_path / "work"), capfd, tmp_path / "work",
-                        "erasure_requests.parquet: has no contact_id column")
 
 
-def test_erasure_file_with_semicolons_is_not_collapsed_into_one_column(tmp_path, capfd):
-    # before: the sniffer read `contact_id;requested_at` as one column and erased everyone
+# before, each of these erased every contact (the subquery's contact_id bound to the outer
+# raw row) or, for the ragged file, read the wrong rows; now each stops the build naming the file
+REFUSED_ERASURE_FILES = {
+    "`id` instead of `contact_id`": ("erasure_requests.csv", "id\nc2\n", "erasure_requests.csv: has no contact_id column"),
+    "Parquet with `customer_id`": ("erasure_requests.parquet", "select 'c2' as customer_id",
+                                   "erasure_requests.parquet: has no contact_id column"),
+    "`;` as the delimiter (one column to the sniffer)": (
+        "erasure_requests.csv", "contact_id;requested_at\nc2;2024-04-01\n",
+        "erasure_requests.csv: has no contact_id column"),
+    "a ragged row": ("erasure_requests.csv", "contact_id,requested_at\nc2,2024-04-01\nc3,2024-04-01,oops\n",
+                     "erasure_requests.csv line 3: row has 3 fields, the header has 2"),
+    "no header line (the first row is data, never printed)": (
+        "erasure_requests.csv", "c2,person2@example.com\n", "erasure_requests.csv: has no contact_id column"),
+}
+
+
+@pytest.mark.parametrize("case", list(REFUSED_ERASURE_FILES))
+def test_a_malformed_erasure_file_stops_the_build(tmp_path, capfd, case):
+    name, content, expected = REFUSED_ERASURE_FILES[case]
     raw = write_shop(tmp_path / "raw")
-    (raw / "erasure_requests.csv").write_text("contact_id;requested_at\nc2;2024-04-01\n")
-    assert_fails_naming(build(raw, tmp_path / "work"), capfd, tmp_path / "work",
-                        "erasure_requests.csv: has no contact_id column")
-
-
-def test_ragged_erasure_file_stops_naming_the_line(tmp_path, capfd):
-    raw = write_shop(tmp_path / "raw")
-    (raw / "erasure_requests.csv").write_text("contact_id,requested_at\nc2,2024-04-01\nc3,2024-04-01,oops\n")
-    assert_fails_naming(build(raw, tmp_path / "work"), capfd, tmp_path / "work",
-                        "erasure_requests.csv line 3: row has 3 fields, the header has 2")
+    if name.endswith(".parquet"):
+        write_parquet(raw / name, content)
+    else:
+        (raw / name).write_text(content)
+    assert_fails_naming(build(raw, tmp_path / "work"), capfd, tmp_path / "work", expected)
 
 
 def test_erasure_requests_with_semicolons_in_values_are_all_read(tmp_path):
@@ -128,9 +129,7 @@ def test_every_form_of_the_erasure_file_is_read(tmp_path):
     # before: erasure_requests.parquet next to erasure_requests.csv read only the Parquet
     raw = write_shop(tmp_path / "raw")
     (raw / "erasure_requests.csv").write_text("contact_id,requested_at\nc2,2024-04-01\n")
-    con = duckdb.connect()
-    con.execute(f"copy (select 'c5' as contact_id) to '{raw / 'erasure_requests.parquet'}' (format parquet)")
-    con.close()
+    write_parquet(raw / "erasure_requests.parquet", "select 'c5' as contact_id")
     result = build(raw, tmp_path / "work", vars={"erasure_max_share": 0.2})
     assert result.ok, error_text(result)
     staged = {r["contact_id"] for r in result.table("main_staging.stg_raw__contacts")}
@@ -233,9 +232,7 @@ def test_dangling_link_stops_the_build(tmp_path, capfd):
 def test_two_forms_of_one_table_stop_the_build(tmp_path, capfd):
     # before: contacts.parquet next to contacts.csv silently ignored the CSV
     raw = write_shop(tmp_path / "raw")
-    con = duckdb.connect()
-    con.execute(f"copy (select 'c99' as contact_id) to '{raw / 'contacts.parquet'}' (format parquet)")
-    con.close()
+    write_parquet(raw / "contacts.parquet", "select 'c99' as contact_id")
     assert_fails_naming(build(raw, tmp_path / "work"), capfd, tmp_path / "work",
                         "two forms of table contacts", "contacts.csv", "contacts.parquet")
 
@@ -270,10 +267,7 @@ def test_nested_parquet_column_stops_the_build(tmp_path, capfd):
     # before: a struct contact_id was staged as the text {'id': c1}
     raw = write_shop(tmp_path / "raw")
     (raw / "contacts.csv").unlink()
-    con = duckdb.connect()
-    con.execute(f"copy (select {{'id': 'c1'}} as contact_id, 'person1@example.com' as email) "
-                f"to '{raw / 'contacts.parquet'}' (format parquet)")
-    con.close()
+    write_parquet(raw / "contacts.parquet", "select {'id': 'c1'} as contact_id, 'person1@example.com' as email")
     assert_fails_naming(build(raw, tmp_path / "work"), capfd, tmp_path / "work",
                         "contacts.parquet", "column 'contact_id' has the nested type STRUCT")
 
@@ -352,10 +346,3 @@ def test_interrupted_rebuild_is_reported(tmp_path):
     whole = build(raw, work, vars={"as_of_date": "2024-04-30"}, args=("build", "--select", "+fct_contact_behavior", *MODELS_ONLY))
     assert whole.ok, error_text(whole)
 
-
-def test_erasure_file_without_a_header_line_is_refused_without_printing_it(tmp_path, capfd):
-    # the first line is data: its values are not printed as if they were column names
-    raw = write_shop(tmp_path / "raw")
-    (raw / "erasure_requests.csv").write_text("c2,person2@example.com\n")
-    assert_fails_naming(build(raw, tmp_path / "work"), capfd, tmp_path / "work",
-                        "erasure_requests.csv: has no contact_id column")
