@@ -239,7 +239,7 @@ RESULT_EDITS = {
         "1 data tests of activation_cart_abandoners, activation_nurture, activation_re_engagement, "
         "activation_upsell or their upstream models did not run in this build (e.g. not_null_int_contacts_contact_id)"),
     "on_run_end_hook_failed": (
-        lambda rr: edit_result(rr, "operation.behavioral_segmentation.behavioral_segmentation-on-run-end-",
+        lambda rr: edit_result(rr, "operation.behavioral_segmentation.behavioral_segmentation-on-run-end-0",
                                status="error", message="Inconsistent build: ..."),
         "hook error: behavioral_segmentation-on-run-end-0 (Inconsistent build: ...)"),
     "empty_build": (lambda rr: rr["args"].update(empty=True), "the last build ran with --empty"),
