@@ -11,7 +11,8 @@
                     rule macro returns (segment, segment_reason, ...), or the
                     whole select given as `segmented` (RFM, which joins a grid);
         final       the standard columns contact_id, as_of_date,
-                    segmentation_type, segment, segment_reason, rule_version,
+                    segmentation_type, segment, segment_reason (a sentence),
+                    reason_code (a stable code), rule_version,
                     then every evidence column cast to its type.
 
     Args
@@ -22,19 +23,24 @@
       facts              instead of fct_contact_behavior: a select of the facts
       evidence_columns   {column: type}, type one of string, bigint, int,
                          double, boolean, date, timestamp, money (decimal(18, 2))
-      rule_inputs        the vars the rule reads (all of them: tested by
+      rule_inputs        only for a type not on the rule table yet: the vars
+                         its rule reads (a type on the rule table declares
+                         them in <type>_parameters(); tested by
                          tests/python/test_rule_provenance.py)
       rule_seeds         seeds the rule reads, besides segment_definitions
 
-    rule_version: the md5 of the rule macro's name, the resolved value of every
-    var in rule_inputs, and the rows of the seeds the rule reads (the type's
-    rows of segment_definitions, and rule_seeds) as loaded. It is computed at
-    compile time, so it is a constant per build: the same rule with the same
-    thresholds and seed rows gives the same version on any day (values are
-    normalized first and no SQL text is hashed, so the engine should not
-    matter either; only DuckDB is tested), and a change of any of them gives
-    a new one. A change to the macro's SQL itself is a code change (see git);
-    it does not change the version.
+    rule_version: the md5 of the rule's parameters and text: the resolved
+    value of every var the type declares in <type>_parameters()
+    (macros/segmentation/_rule_parameters.sql; a type not yet on the rule
+    table lists them in rule_inputs), the text of the macros that define the
+    rule (segment_<type>, <type>_rules, <type>_parameters, and the shared
+    rule_table renderer), and the rows of the seeds the rule reads (the
+    type's rows of segment_definitions, and rule_seeds) as loaded. It is
+    computed at compile time, so it is a constant per build: the same rule
+    with the same thresholds and seed rows gives the same version on any day
+    and engine (values are normalized first; the macro text is the same
+    file), and a change of any of them, a threshold or an edit to the rule's
+    SQL, gives a new one.
 -#}
 {% macro segment_model(
     segmentation_type,
@@ -59,6 +65,8 @@
     {{ exceptions.raise_compiler_error("segment_model('" ~ segmentation_type ~ "'): give either rule or segmented") }}
 {%- endif -%}
 {%- set version = segment_rule_version(segmentation_type, rule_inputs, rule_seeds) %}
+{#- types on the rule table (macros/segmentation/_rule_table.sql) yield reason_code -#}
+{%- set has_reason_code = context.get(segmentation_type ~ '_rules') is not none %}
 {#- the seeds in the version are parents, so they are loaded before the version is taken -#}
 {%- for seed in ['segment_definitions'] + rule_seeds %}
 -- depends_on: {{ ref(seed) }}
@@ -91,6 +99,11 @@ final as (
         cast('{{ segmentation_type }}' as {{ dbt.type_string() }}) as segmentation_type,
         cast(segment as {{ dbt.type_string() }}) as segment,
         cast(segment_reason as {{ dbt.type_string() }}) as segment_reason,
+        {%- if has_reason_code %}
+        cast(reason_code as {{ dbt.type_string() }}) as reason_code,
+        {%- else %}
+        cast(null as {{ dbt.type_string() }}) as reason_code,
+        {%- endif %}
         cast('{{ version }}' as {{ dbt.type_string() }}) as rule_version,
         {%- for column, type_name in evidence_columns.items() %}
         {%- if type_name not in types %}
@@ -109,17 +122,31 @@ select * from final
 {#- The rule_version of a segmentation type (see segment_model). -#}
 {% macro segment_rule_version(segmentation_type, rule_inputs=[], rule_seeds=[]) %}
     {%- set inputs = {} -%}
+    {%- set names = rule_parameter_names(segmentation_type) -%}
+    {%- if names is not none -%}
+        {%- for argument, value in rule_parameters(segmentation_type).items() -%}
+            {%- do inputs.update({names[argument]: canonical_value(value)}) -%}
+        {%- endfor -%}
+    {%- endif -%}
     {%- for name in rule_inputs -%}
         {%- do inputs.update({name: canonical_value(var(name, none))}) -%}
     {%- endfor -%}
-    {%- set seeds = {
+    {%- set texts = {} -%}
+    {%- for macro_name in ['segment_' ~ segmentation_type, segmentation_type ~ '_rules',
+            segmentation_type ~ '_parameters', 'rule_table', 'reason_sentence'] -%}
+        {%- set macro = context.get(macro_name) -%}
+        {%- if macro is not none -%}
+            {%- do texts.update({macro_name: local_md5(macro.macro.macro_sql)}) -%}
+        {%- endif -%}
+    {%- endfor -%}
+{%- set seeds = {
         'segment_definitions': seed_rows('segment_definitions', "segmentation_type = '" ~ segmentation_type ~ "'"),
     } -%}
     {%- for seed in rule_seeds -%}
         {%- do seeds.update({seed: seed_rows(seed)}) -%}
     {%- endfor -%}
     {%- set fingerprint = tojson(
-        {'rule': 'segment_' ~ segmentation_type, 'inputs': inputs, 'seeds': seeds}, sort_keys=true) -%}
+        {'rule': 'segment_' ~ segmentation_type, 'inputs': inputs, 'macros': texts, 'seeds': seeds}, sort_keys=true) -%}
     {{ return(local_md5(fingerprint)) }}
 {% endmacro %}
 

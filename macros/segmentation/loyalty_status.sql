@@ -29,90 +29,106 @@
     Besides segment and segment_reason it yields expected_gap_days,
     at_risk_after_days and churned_after_days (null for prospects).
 
-    Args (default from the var of the same role):
+    The rules are one rule table (macros/segmentation/_rule_table.sql):
+    label, condition, reason sentence and reason_code side by side in
+    loyalty_status_rules below.
+
+    Args (keyword arguments of segment_loyalty_status; each defaults to its
+    var, whose default and comment live in dbt_project.yml and whose bounds
+    live in macros/segmentation/_rule_parameters.sql):
       default_gap_days         var loyalty_default_gap_days (90), >= 1
-      at_risk_multiplier       var loyalty_at_risk_gap_multiplier (1.5), > 0
+      at_risk_multiplier       var loyalty_at_risk_gap_multiplier (1.5), >= 0.1
       at_risk_min_days         var loyalty_at_risk_min_days (60), >= 0
       churned_multiplier       var loyalty_churned_gap_multiplier (3), >= at_risk_multiplier
       churned_min_days         var loyalty_churned_min_days (180), >= at_risk_min_days
       loyal_min_purchase_days  var loyalty_loyal_min_purchase_days (4), >= 2
       loyal_recent_days        var loyalty_loyal_recent_days (60), >= 1
 -#}
-{% macro segment_loyalty_status(
-    default_gap_days=none,
-    at_risk_multiplier=none,
-    at_risk_min_days=none,
-    churned_multiplier=none,
-    churned_min_days=none,
-    loyal_min_purchase_days=none,
-    loyal_recent_days=none
-) %}
-    {%- set default_gap_days = default_gap_days if default_gap_days is not none
-        else config_int('loyalty_default_gap_days', 90, 1) -%}
-    {%- set at_risk_multiplier = at_risk_multiplier if at_risk_multiplier is not none
-        else config_number('loyalty_at_risk_gap_multiplier', 1.5, 0.1) -%}
-    {%- set at_risk_min_days = at_risk_min_days if at_risk_min_days is not none
-        else config_int('loyalty_at_risk_min_days', 60, 0) -%}
-    {%- set churned_multiplier = churned_multiplier if churned_multiplier is not none
-        else config_number('loyalty_churned_gap_multiplier', 3, 0.1) -%}
-    {%- set churned_min_days = churned_min_days if churned_min_days is not none
-        else config_int('loyalty_churned_min_days', 180, 0) -%}
-    {%- set loyal_min_purchase_days = loyal_min_purchase_days if loyal_min_purchase_days is not none
-        else config_int('loyalty_loyal_min_purchase_days', 4, 2) -%}
-    {%- set loyal_recent_days = loyal_recent_days if loyal_recent_days is not none
-        else config_int('loyalty_loyal_recent_days', 60, 1) -%}
-    {%- if churned_multiplier < at_risk_multiplier -%}
-        {{ config_error('loyalty_churned_gap_multiplier', churned_multiplier,
-            "a multiplier >= loyalty_at_risk_gap_multiplier (" ~ at_risk_multiplier ~ ")") }}
-    {%- endif -%}
-    {%- if churned_min_days < at_risk_min_days -%}
-        {{ config_error('loyalty_churned_min_days', churned_min_days,
-            "a number of days >= loyalty_at_risk_min_days (" ~ at_risk_min_days ~ ")") }}
-    {%- endif -%}
-    {#- Whole numbers print without '.0' in the reasons. -#}
-    {%- set at_risk_multiplier = at_risk_multiplier | int if at_risk_multiplier == at_risk_multiplier | int
-        else at_risk_multiplier -%}
-    {%- set churned_multiplier = churned_multiplier | int if churned_multiplier == churned_multiplier | int
-        else churned_multiplier -%}
+{% macro loyalty_status_parameters() %}
+    {{ return({
+        'default_gap_days': 'loyalty_default_gap_days',
+        'at_risk_multiplier': 'loyalty_at_risk_gap_multiplier',
+        'at_risk_min_days': 'loyalty_at_risk_min_days',
+        'churned_multiplier': 'loyalty_churned_gap_multiplier',
+        'churned_min_days': 'loyalty_churned_min_days',
+        'loyal_min_purchase_days': 'loyalty_loyal_min_purchase_days',
+        'loyal_recent_days': 'loyalty_loyal_recent_days',
+    }) }}
+{% endmacro %}
 
+
+{#- SQL of the derived values the rules and the evidence columns share. -#}
+{% macro loyalty_status_derived(p) %}
     {%- set expected_gap -%}
         case
             when repeat_purchase_days > 0
                 then {{ safe_divide('days_first_to_last_purchase', 'repeat_purchase_days') }}
-            when purchase_days > 0 then cast({{ default_gap_days }} as {{ type_double() }})
+            when purchase_days > 0 then cast({{ p.default_gap_days }} as {{ type_double() }})
         end
     {%- endset -%}
-    {%- set at_risk_after = 'greatest(' ~ at_risk_multiplier ~ ' * ' ~ expected_gap ~ ', ' ~ at_risk_min_days ~ ')' -%}
-    {%- set churned_after = 'greatest(' ~ churned_multiplier ~ ' * ' ~ expected_gap ~ ', ' ~ churned_min_days ~ ')' -%}
+    {{ return({
+        'expected_gap': expected_gap,
+        'at_risk_after': 'greatest(' ~ p.at_risk_multiplier ~ ' * ' ~ expected_gap ~ ', ' ~ p.at_risk_min_days ~ ')',
+        'churned_after': 'greatest(' ~ p.churned_multiplier ~ ' * ' ~ expected_gap ~ ', ' ~ p.churned_min_days ~ ')',
+    }) }}
+{% endmacro %}
+
+
+{% macro loyalty_status_rules(p) %}
+    {%- if p.churned_multiplier < p.at_risk_multiplier -%}
+        {{ config_error('loyalty_churned_gap_multiplier', p.churned_multiplier,
+            "a multiplier >= loyalty_at_risk_gap_multiplier (" ~ p.at_risk_multiplier ~ ")") }}
+    {%- endif -%}
+    {%- if p.churned_min_days < p.at_risk_min_days -%}
+        {{ config_error('loyalty_churned_min_days', p.churned_min_days,
+            "a number of days >= loyalty_at_risk_min_days (" ~ p.at_risk_min_days ~ ")") }}
+    {%- endif -%}
+    {%- set d = loyalty_status_derived(p) -%}
     {%- set is_loyal -%}
-        purchase_days >= {{ loyal_min_purchase_days }} and days_since_last_purchase < {{ loyal_recent_days }}
+        purchase_days >= {{ p.loyal_min_purchase_days }} and days_since_last_purchase < {{ p.loyal_recent_days }}
     {%- endset -%}
-
-    {%- set rules = [
-        ('prospect', 'coalesce(purchase_days, 0) = 0', 'purchase_days=0'),
-        ('churned', 'days_since_last_purchase > ' ~ churned_after,
-            'days_since_last_purchase>' ~ churned_multiplier ~ 'x_gap_and_' ~ churned_min_days ~ '_days'),
-        ('at_risk', 'days_since_last_purchase > ' ~ at_risk_after,
-            'days_since_last_purchase>' ~ at_risk_multiplier ~ 'x_gap_and_' ~ at_risk_min_days ~ '_days'),
-        ('advocate', is_loyal ~ ' and review_count + referral_count > 0', 'loyal_and_reviewed_or_referred'),
-        ('loyal', is_loyal,
-            'purchase_days>=' ~ loyal_min_purchase_days ~ '_and_purchase_in_last_' ~ loyal_recent_days ~ '_days'),
-        ('repeat_buyer', 'purchase_days >= 2', 'purchase_days>=2'),
+    {%- set rhythm = [
+        'last purchase ', reason_int('days_since_last_purchase'), ' days ago; ',
     ] -%}
+    {%- set own_gap = [
+        'buys every ', reason_int(d.expected_gap), ' days on average',
+    ] -%}
+    {{ return([
+        {'label': 'prospect', 'when': 'coalesce(purchase_days, 0) = 0', 'code': 'no_purchase',
+            'rule': 'no purchase day',
+            'reason': ['no purchase yet']},
+        {'label': 'churned', 'when': 'days_since_last_purchase > ' ~ d.churned_after, 'code': 'overdue_churned',
+            'rule': 'last purchase more than ' ~ p.churned_multiplier ~ ' x the expected gap and more than '
+                ~ p.churned_min_days ~ ' days ago',
+            'reason': rhythm + own_gap + ['; churned after ', reason_int(d.churned_after), ' days']},
+        {'label': 'at_risk', 'when': 'days_since_last_purchase > ' ~ d.at_risk_after, 'code': 'overdue_at_risk',
+            'rule': 'last purchase more than ' ~ p.at_risk_multiplier ~ ' x the expected gap and more than '
+                ~ p.at_risk_min_days ~ ' days ago',
+            'reason': rhythm + own_gap + ['; at risk after ', reason_int(d.at_risk_after), ' days']},
+        {'label': 'advocate', 'when': is_loyal ~ ' and review_count + referral_count > 0', 'code': 'loyal_and_advocating',
+            'rule': 'loyal (below) and at least one review or referral',
+            'reason': [reason_int('purchase_days'), ' purchase days, the last ', reason_int('days_since_last_purchase'),
+                ' days ago; ', reason_int('review_count + referral_count'), ' reviews or referrals']},
+        {'label': 'loyal', 'when': is_loyal, 'code': 'frequent_and_recent',
+            'rule': 'at least ' ~ p.loyal_min_purchase_days ~ ' purchase days and a purchase in the last '
+                ~ p.loyal_recent_days ~ ' days',
+            'reason': [reason_int('purchase_days'), ' purchase days, the last ', reason_int('days_since_last_purchase'),
+                ' days ago']},
+        {'label': 'repeat_buyer', 'when': 'purchase_days >= 2', 'code': 'repeat_purchases',
+            'rule': '2 or more purchase days',
+            'reason': [reason_int('purchase_days'), ' purchase days; '] + rhythm + own_gap},
+        {'label': 'first_time_buyer', 'when': 'true', 'code': 'one_purchase',
+            'rule': '1 purchase day',
+            'reason': ['one purchase, ', reason_int('days_since_last_purchase'), ' days ago']},
+    ]) }}
+{% endmacro %}
 
-    {{ expected_gap }} as expected_gap_days,
-    case when purchase_days > 0 then cast({{ at_risk_after }} as {{ type_double() }}) end as at_risk_after_days,
-    case when purchase_days > 0 then cast({{ churned_after }} as {{ type_double() }}) end as churned_after_days,
-    case
-        {%- for label, condition, reason in rules %}
-        when {{ condition }} then '{{ label }}'
-        {%- endfor %}
-        else 'first_time_buyer'
-    end as segment,
-    case
-        {%- for label, condition, reason in rules %}
-        when {{ condition }} then '{{ reason }}'
-        {%- endfor %}
-        else 'purchase_days=1'
-    end as segment_reason
+
+{% macro segment_loyalty_status() %}
+    {%- set p = rule_parameters('loyalty_status', kwargs) -%}
+    {%- set d = loyalty_status_derived(p) -%}
+    {{ d.expected_gap }} as expected_gap_days,
+    case when purchase_days > 0 then cast({{ d.at_risk_after }} as {{ type_double() }}) end as at_risk_after_days,
+    case when purchase_days > 0 then cast({{ d.churned_after }} as {{ type_double() }}) end as churned_after_days,
+    {{ rule_table(loyalty_status_rules(p)) }}
 {%- endmacro %}

@@ -37,11 +37,36 @@ def vars_read_by_rule(segmentation_type: str) -> set[str]:
     return set(re.findall(r"""(?:config_\w+|var)\(\s*'(\w+)'""", text))
 
 
+def declared_parameters(segmentation_type: str) -> set[str] | None:
+    """The vars a type on the rule table names in <type>_parameters() (values of its dict)."""
+    text = (RULES / f"{segmentation_type}.sql").read_text()
+    match = re.search(
+        r"macro " + segmentation_type + r"_parameters\(\)\s*%}(.*?){% endmacro", text, re.S)
+    if not match:
+        return None
+    return set(re.findall(r"'\w+':\s*'(\w+)'", match.group(1)))
+
+
 def rule_inputs(segmentation_type: str) -> set[str]:
+    declared = declared_parameters(segmentation_type)
+    if declared is not None:
+        return declared
     text = (SEGMENTS / f"seg_{segmentation_type}.sql").read_text()
     match = re.search(r"rule_inputs=\[(.*?)\]", text, re.S)
-    assert match, f"seg_{segmentation_type}.sql declares no rule_inputs"
+    assert match, f"seg_{segmentation_type}.sql declares no rule_inputs and its macro no _parameters()"
     return set(re.findall(r"'(\w+)'", match.group(1)))
+
+
+def test_every_declared_parameter_has_a_spec_and_a_default():
+    """One declaration per var: bounds in _rule_parameters.sql, default in dbt_project.yml."""
+    import yaml
+
+    specs = (RULES / "_rule_parameters.sql").read_text()
+    project_vars = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
+    for segmentation_type in TYPES:
+        for name in declared_parameters(segmentation_type) or set():
+            assert f"'{name}':" in specs, f"{segmentation_type}: {name} has no spec in _rule_parameters.sql"
+            assert name in project_vars, f"{segmentation_type}: {name} has no default in dbt_project.yml"
 
 
 @pytest.mark.parametrize("segmentation_type", TYPES)

@@ -4,11 +4,6 @@
 {{ segment_model(
     segmentation_type='loyalty_status',
     rule=segment_loyalty_status(),
-    rule_inputs=[
-        'loyalty_default_gap_days', 'loyalty_at_risk_gap_multiplier', 'loyalty_at_risk_min_days',
-        'loyalty_churned_gap_multiplier', 'loyalty_churned_min_days', 'loyalty_loyal_min_purchase_days',
-        'loyalty_loyal_recent_days',
-    ],
     evidence_columns={
         'purchase_days': 'bigint',
         'repeat_purchase_days': 'bigint',

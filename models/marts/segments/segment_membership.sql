@@ -1,5 +1,5 @@
 -- One row per contact and segmentation type (long form): the label, the
--- reason and the rule_version that produced it. What a BI tool filters on.
+-- reason sentence, its reason_code and the rule_version that produced it. What a BI tool filters on.
 with
 
 {% for segmentation_type in segmentation_types() %}
@@ -9,6 +9,7 @@ with
             segmentation_type,
             segment,
             segment_reason as reason,
+            reason_code,
             rule_version,
             as_of_date
         from {{ ref('seg_' ~ segmentation_type) }}
@@ -27,6 +28,7 @@ select
     cast(segmentation_type as {{ dbt.type_string() }}) as segmentation_type,
     cast(segment as {{ dbt.type_string() }}) as segment,
     cast(reason as {{ dbt.type_string() }}) as reason,
+    cast(reason_code as {{ dbt.type_string() }}) as reason_code,
     cast(rule_version as {{ dbt.type_string() }}) as rule_version,
     cast(as_of_date as date) as as_of_date
 from unioned
