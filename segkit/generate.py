@@ -48,6 +48,8 @@ from pathlib import Path
 
 import duckdb
 
+from segkit.raw_files import REQUIRED_COLUMNS
+
 #: The documented command that produced the committed sample
 #: (``seeds/raw/*.csv`` and ``tests/fixtures/sample_personas.csv``).
 #: ``{out}`` is the output folder.  ``python -m segkit sample`` runs it and
@@ -63,15 +65,12 @@ EVENTS_PER_CONTACT_YEAR = 64
 #: Events per contact that do not scale with the span (90-day app windows, signals).
 EVENTS_PER_CONTACT_FIXED = 22
 
-#: Column order of the output tables (the raw-data contract).
-CONTACT_COLUMNS = ["contact_id", "email", "created_at", "email_opt_in"]
-EVENT_COLUMNS = [
-    "event_id", "contact_id", "anonymous_id", "event_type", "occurred_at", "channel", "properties",
-]
-ORDER_COLUMNS = [
-    "order_id", "contact_id", "ordered_at", "order_total", "discount_total", "currency",
-    "status", "shipping_method", "product_tier",
-]
+#: Column order of the output tables: the raw-data contract
+#: (models/staging/raw/_raw__sources.yml), without its optional columns
+#: (contacts.time_zone), which the generator does not write.
+CONTACT_COLUMNS = REQUIRED_COLUMNS["contacts"]
+EVENT_COLUMNS = REQUIRED_COLUMNS["events"]
+ORDER_COLUMNS = REQUIRED_COLUMNS["orders"]
 PERSONA_COLUMNS = ["contact_id", "persona"]
 TABLE_COLUMNS = {
     "contacts": CONTACT_COLUMNS,

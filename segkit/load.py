@@ -43,19 +43,13 @@ import re
 import sys
 from pathlib import Path
 
-from segkit.raw_files import RawFileError, TableSpec, _field, discover, validate_csv
+from segkit.raw_files import RAW_COLUMNS, RawFileError, TableSpec, _field, discover, validate_csv
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
-#: The raw-data contract (macros/staging/raw_input.sql, raw_columns) and the
-#: optional erasure list (macros/privacy/erasure.sql).
-TABLES: dict[str, list[str]] = {
-    "contacts": ["contact_id", "email", "created_at", "email_opt_in"],
-    "events": ["event_id", "contact_id", "anonymous_id", "event_type", "occurred_at", "channel", "properties"],
-    "orders": ["order_id", "contact_id", "ordered_at", "order_total", "discount_total", "currency", "status",
-               "shipping_method", "product_tier"],
-    "erasure_requests": ["contact_id", "requested_at"],
-}
+#: The raw-data contract (models/staging/raw/_raw__sources.yml, read by
+#: segkit.raw_files) and the optional erasure list (macros/privacy/erasure.sql).
+TABLES: dict[str, list[str]] = {**RAW_COLUMNS, "erasure_requests": ["contact_id", "requested_at"]}
 OPTIONAL = {"erasure_requests"}
 
 

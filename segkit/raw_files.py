@@ -44,6 +44,45 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+#: The one definition of the raw column list (the dbt sources YAML; the
+#: macros read the same list from the graph: raw_columns in
+#: macros/staging/raw_input.sql).
+SOURCES_YAML = Path(__file__).resolve().parent.parent / "models" / "staging" / "raw" / "_raw__sources.yml"
+
+
+def _column_meta(column: dict) -> dict:
+    return dict(column.get("meta") or (column.get("config") or {}).get("meta") or {})
+
+
+def read_contract(path: Path = SOURCES_YAML) -> dict[str, list[dict]]:
+    """Table -> its columns in contract order, each {name, data_type,
+    parsed_as, optional}, from the sources YAML (source ``raw``)."""
+    import yaml  # PyYAML: a dbt-core dependency, in every venv of the project
+
+    with open(path, encoding="utf-8") as handle:
+        document = yaml.safe_load(handle)
+    source = next(s for s in document["sources"] if s["name"] == "raw")
+    contract: dict[str, list[dict]] = {}
+    for table in source["tables"]:
+        contract[table["name"]] = [
+            {"name": column["name"], "data_type": column.get("data_type", "text"),
+             "parsed_as": _column_meta(column).get("parsed_as", "text"),
+             "optional": bool(_column_meta(column).get("optional", False))}
+            for column in table.get("columns", [])
+        ]
+    return contract
+
+
+#: Table -> every contract column, in order (optional ones included).
+CONTRACT = read_contract()
+RAW_COLUMNS: dict[str, list[str]] = {t: [c["name"] for c in cols] for t, cols in CONTRACT.items()}
+#: Table -> the columns a file or relation may lack (they read as null).
+OPTIONAL_COLUMNS: dict[str, list[str]] = {t: [c["name"] for c in cols if c["optional"]] for t, cols in CONTRACT.items()}
+#: Table -> the columns every export has (the contract without the optional ones).
+REQUIRED_COLUMNS: dict[str, list[str]] = {t: [c["name"] for c in cols if not c["optional"]]
+                                          for t, cols in CONTRACT.items()}
+
+
 #: The file forms a table may take, by name suffix.
 FORMATS = {".csv": ("csv", None), ".csv.gz": ("csv", "gzip"), ".parquet": ("parquet", None)}
 GLOB_CHARACTERS = "*?[]{}"

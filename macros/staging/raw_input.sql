@@ -13,14 +13,31 @@
         is null and an extra column is ignored.
 -#}
 
-{% macro raw_columns(table_name) %}
-    {%- set columns = {
-        'contacts': ['contact_id', 'email', 'created_at', 'email_opt_in'],
-        'events': ['event_id', 'contact_id', 'anonymous_id', 'event_type', 'occurred_at', 'channel', 'properties'],
-        'orders': ['order_id', 'contact_id', 'ordered_at', 'order_total', 'discount_total', 'currency', 'status',
-                   'shipping_method', 'product_tier'],
-    } -%}
-    {{ return(columns[table_name]) }}
+{#- The raw tables' columns, in contract order, as the sources YAML
+    (models/staging/raw/_raw__sources.yml) lists them: the one definition,
+    read from the graph's source nodes (Python reads the same file:
+    segkit/raw_files.py). optional=false leaves out the columns marked
+    `meta: {optional: true}` (a file or relation may lack them; they then read
+    as null); optional=true gives only those. At parse time the graph is not
+    built yet: [] (the rendered SQL is thrown away, only refs count). -#}
+{% macro raw_columns(table_name, optional=none) %}
+    {%- set node = graph.get('sources', {}).get('source.' ~ project_name ~ '.raw.' ~ table_name) -%}
+    {%- if node is none -%}
+        {%- if execute -%}
+            {{ exceptions.raise_compiler_error("raw_columns: no source raw." ~ table_name
+                ~ " in models/staging/raw/_raw__sources.yml") }}
+        {%- endif -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {%- set names = [] -%}
+    {%- for name, column in node['columns'].items() -%}
+        {%- set meta = column.get('meta') or {} -%}
+        {%- set meta = meta if meta else ((column.get('config') or {}).get('meta') or {}) -%}
+        {%- if optional is none or (meta.get('optional', false) == optional) -%}
+            {%- do names.append(column.get('name') or name) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(names) }}
 {% endmacro %}
 
 
@@ -33,13 +50,34 @@
 
 
 {% macro default__raw_table(table_name, validate=false) %}
+    {%- set relation = raw_relation(table_name) -%}
+    {%- set absent = raw_absent_optional_columns(table_name) -%}
     (
         select
             {%- for column in raw_columns(table_name) %}
+            {%- if column in absent %}
+            cast(null as {{ dbt.type_string() }}) as {{ column }}{{ "," if not loop.last }}
+            {%- else %}
             cast(raw_source.{{ column }} as {{ dbt.type_string() }}) as {{ column }}{{ "," if not loop.last }}
+            {%- endif %}
             {%- endfor %}
-        from {{ raw_relation(table_name) }} as raw_source
+        from {{ relation }} as raw_source
     )
+{% endmacro %}
+
+
+{#- The optional columns (raw_columns optional=true) the raw relation does not
+    have, asked of the engine at compile time (a relation that does not exist
+    yet has none of them). -#}
+{% macro raw_absent_optional_columns(table_name) %}
+    {%- set relation_parts = source('raw', table_name) -%}
+    {%- set optional = raw_columns(table_name, optional=true) -%}
+    {%- if not optional or not execute -%}{{ return(optional) }}{%- endif -%}
+    {%- set found = adapter.get_relation(database=relation_parts.database, schema=relation_parts.schema,
+                                         identifier=relation_parts.identifier) -%}
+    {%- if found is none -%}{{ return(optional) }}{%- endif -%}
+    {%- set present = adapter.get_columns_in_relation(found) | map(attribute='name') | map('lower') | list -%}
+    {{ return(optional | reject('in', present) | list) }}
 {% endmacro %}
 
 

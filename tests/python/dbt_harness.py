@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -15,19 +16,20 @@ from typing import Any, Iterable, Sequence
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
+if str(PROJECT_DIR) not in sys.path:
+    sys.path.insert(0, str(PROJECT_DIR))
 
-RAW_COLUMNS = {
-    "contacts": ["contact_id", "email", "created_at", "email_opt_in"],
-    "events": ["event_id", "contact_id", "anonymous_id", "event_type", "occurred_at", "channel", "properties"],
-    "orders": [
-        "order_id", "contact_id", "ordered_at", "order_total", "discount_total",
-        "currency", "status", "shipping_method", "product_tier",
-    ],
-}
+from segkit import raw_files as _raw_files  # noqa: E402
+
+# The raw-data contract, read from the sources YAML (segkit/raw_files.py):
+# table -> every column in order; contacts ends with the optional time_zone.
+RAW_COLUMNS = _raw_files.RAW_COLUMNS
 
 
 def write_raw(folder: Path, table: str, rows: Iterable[Sequence[Any] | dict], columns: Sequence[str] | None = None) -> Path:
-    """Write one raw table as CSV (header row). Rows are tuples in contract order or dicts."""
+    """Write one raw table as CSV (header row). Rows are tuples in contract order or dicts;
+    a tuple may stop before the optional trailing columns (contacts.time_zone), which are
+    then written empty."""
     columns = list(columns or RAW_COLUMNS[table])
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{table}.csv"
@@ -37,6 +39,8 @@ def write_raw(folder: Path, table: str, rows: Iterable[Sequence[Any] | dict], co
         for row in rows:
             if isinstance(row, dict):
                 row = [row.get(column) for column in columns]
+            elif len(row) < len(columns):
+                row = list(row) + [None] * (len(columns) - len(row))
             writer.writerow(["" if value is None else value for value in row])
     return path
 

@@ -24,6 +24,7 @@ project once and re-uses it (partial parsing).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 import os
@@ -231,7 +232,9 @@ def write_table(raw: Path, table: str, file_format: str, rows: list[tuple]) -> N
         try:
             con.execute(f"create table t ({', '.join(f'{c} varchar' for c in columns)})")
             if rows:
-                con.executemany(f"insert into t values ({', '.join('?' for _ in columns)})", [list(r) for r in rows])
+                # a row stops before the optional trailing columns (contacts.time_zone): null
+                con.executemany(f"insert into t values ({', '.join('?' for _ in columns)})",
+                                [list(r) + [None] * (len(columns) - len(r)) for r in rows])
             con.execute(f"copy t to '{raw / (table + '.parquet')}' (format parquet)")
         finally:
             con.close()
@@ -248,7 +251,7 @@ def raw_record(table: str, file_format: str, row: tuple) -> str:
     lower-cased email> (macros/privacy/pii.sql). A CSV field that is empty
     reads as null; Parquet keeps '' apart from null."""
     parts = []
-    for column, value in zip(RAW_COLUMNS[table], row):
+    for column, value in itertools.zip_longest(RAW_COLUMNS[table], row):  # time_zone: not generated, null
         if value is None or (file_format == "csv" and value == ""):
             value = None
         elif table == "contacts" and column == "email":

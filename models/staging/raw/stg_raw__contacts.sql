@@ -21,6 +21,7 @@ select
     contact_id,
     email,
     created_at,
-    email_opt_in
+    email_opt_in,
+    time_zone
 from ranked
 where duplicate_rank = 1

@@ -16,6 +16,8 @@ cleaned as (
         lower({{ clean_text('email') }}) as email,
         {{ clean_text('created_at') }} as created_at_text,
         lower({{ clean_text('email_opt_in') }}) as email_opt_in_text,
+        -- optional column: null when the file or relation has none (macros/staging/raw_input.sql)
+        {{ clean_text('time_zone') }} as time_zone,
         {{ raw_record('contacts') }} as raw_record
     from source
 ),
@@ -26,6 +28,7 @@ typed as (
         email,
         {{ try_cast_timestamp('created_at_text') }} as created_at,
         {{ parse_boolean('email_opt_in_text') }} as email_opt_in,
+        time_zone,
         created_at_text,
         email_opt_in_text,
         raw_record
