@@ -85,15 +85,17 @@ def run_dbt(
     database: Path,
     vars: dict | None = None,
     target_path: Path | None = None,
+    project_dir: Path | None = None,
 ) -> Build:
-    """Run a dbt command (e.g. ["build"]) in-process on a DuckDB file."""
+    """Run a dbt command (e.g. ["build"]) in-process on a DuckDB file
+    (project_dir: a copy of the project, default this one)."""
     os.environ["DO_NOT_TRACK"] = "1"
     os.environ["SEGKIT_PATH"] = str(PROJECT_DIR)  # the dbt-duckdb plugin (profiles.yml)
     os.environ["DBT_DUCKDB_PATH"] = str(database)
     cli = [
         *args,
-        "--project-dir", str(PROJECT_DIR),
-        "--profiles-dir", str(PROJECT_DIR),
+        "--project-dir", str(project_dir or PROJECT_DIR),
+        "--profiles-dir", str(project_dir or PROJECT_DIR),
         "--target-path", str(target_path or database.parent / "target"),
         "--log-path", str(database.parent / "logs"),
         "--no-partial-parse",

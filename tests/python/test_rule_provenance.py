@@ -9,6 +9,8 @@ of the vars the rule reads and the seed rows it reads
     written another way ("0.20" for 0.2) changes nothing;
   * a changed seed row (as loaded) changes the version of the type it
     belongs to;
+  * an edit to the text of a type's rule macros changes that type's
+    version, and only that one;
   * the version is one value per type and build, the same in the seg_<type>
     model and in segment_membership.
 """
@@ -161,3 +163,32 @@ def test_changed_seed_row_changes_its_type(raw, default_build, tmp_path):
     after = versions(rerun)
     # occasion: its definitions changed; rfm: its grid changed; journey_stage: an update to the same value
     assert {t for t in TYPES if after[t] != before[t]} == {"occasion", "rfm"}
+
+
+def compiled_versions(project, tmp_path, name) -> dict[str, str]:
+    """The rule_version each seg_<type> model compiles to (a compile-time constant)."""
+    build = run_dbt(["compile", "--select", "seg_*"], tmp_path / name / "compile.duckdb",
+                    vars={"as_of_date": AS_OF}, project_dir=project)
+    assert build.ok, build.failures()
+    found = {}
+    for segmentation_type in TYPES:
+        compiled = next((tmp_path / name / "target").rglob(f"seg_{segmentation_type}.sql")).read_text()
+        found[segmentation_type] = re.search(r"cast\('([0-9a-f]{32})' as \w+\) as rule_version", compiled).group(1)
+    return found
+
+
+def test_edited_rule_text_changes_only_its_version(tmp_path):
+    """A change to the rule's SQL (not only to a threshold) is a new rule_version."""
+    project = tmp_path / "project"
+    shutil.copytree(PROJECT_DIR, project, ignore=shutil.ignore_patterns(
+        ".git", ".venv*", "target", "logs", "*.duckdb", "__pycache__", "dbt_packages"))
+    (tmp_path / "before").mkdir()
+    (tmp_path / "after").mkdir()
+    before = compiled_versions(project, tmp_path, "before")
+    rules = project / "macros" / "segmentation" / "loyalty_status.sql"
+    text = rules.read_text()
+    edited = text.replace("'rule': '2 or more purchase days',", "'rule': '2 or more purchase days (edited)',")
+    assert edited != text
+    rules.write_text(edited)
+    after = compiled_versions(project, tmp_path, "after")
+    assert {t for t in TYPES if after[t] != before[t]} == {"loyalty_status"}
