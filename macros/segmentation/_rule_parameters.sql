@@ -17,6 +17,9 @@
       choice       choices (a list of strings)
       seed_name    the name of a seed (lower-case letters, digits, underscore)
       boolean
+      macro        macro: the name of a macro that reads and validates the
+                   var itself and returns its value (a structured var such
+                   as occasion_calendar_rules)
 -#}
 {% macro rule_parameter_specs() %}
     {{ return({
@@ -69,9 +72,15 @@
         'benefit_share_threshold': {'kind': 'number', 'min': 0, 'max': 1},
         'benefit_min_orders': {'kind': 'int', 'min': 1},
 
-        'occasion_holiday_share': {'kind': 'number', 'min': 0, 'max': 1},
+        'occasion_calendar_rules': {'kind': 'macro', 'macro': 'occasion_calendar_rules'},
+        'occasion_holiday_lift': {'kind': 'number', 'min': 1},
+        'occasion_holiday_min_days': {'kind': 'int', 'min': 1},
         'occasion_weekend_share': {'kind': 'number', 'min': 0, 'max': 1},
         'occasion_min_purchase_days': {'kind': 'int', 'min': 1},
+        'occasion_time_of_day_hours': {'kind': 'macro', 'macro': 'occasion_time_of_day_hours'},
+        'occasion_time_of_day_share': {'kind': 'number', 'min': 0, 'max': 1},
+        'occasion_time_of_day_min_orders': {'kind': 'int', 'min': 1},
+        'reporting_time_zone': {'kind': 'macro', 'macro': 'reporting_time_zone'},
 
         'user_status_recent_days': {'kind': 'int', 'min': 0},
     }) }}
@@ -116,6 +125,8 @@
             {{ config_error(var_name, value, "the name of a seed (lower-case letters, digits, underscore)") }}
         {%- endif -%}
         {{ return(value) }}
+    {%- elif kind == 'macro' -%}
+        {{ return(context[spec['macro']]()) }}
     {%- elif kind == 'boolean' -%}
         {{ return(config_boolean(var_name)) }}
     {%- else -%}

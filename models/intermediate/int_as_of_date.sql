@@ -15,7 +15,7 @@ orders as (
 ),
 
 contacts as (
-    select max(cast(created_at as date)) as latest_date from {{ ref('stg_raw__contacts') }}
+    select max({{ reporting_date('created_at') }}) as latest_date from {{ ref('stg_raw__contacts') }}
 ),
 
 latest as (

@@ -1,8 +1,11 @@
--- One row per contact and calendar day (UTC) with any event or order: the
+-- One row per contact and calendar day (of the reporting time zone, var
+-- reporting_time_zone, default UTC) with any event or order: the
 -- counts, sums and first/last times that every per-contact fact is computed
 -- from. Facts for any as-of date read this table, never raw events.
 {%- set convenience_methods = config_code_list('convenience_shipping_methods') %}
 {%- set premium_tiers = config_code_list('premium_product_tiers') %}
+{%- set day_part_hours = occasion_time_of_day_hours() %}
+{%- set reporting_zone = reporting_time_zone() %}
 {%- set milestones = {
     'visit': "('visit')",
     'lead': "('content_download', 'form_submit')",
@@ -21,7 +24,21 @@ orders as (
 ),
 
 occasion_calendar as (
-    select * from {{ ref('occasion_calendar') }}
+    select * from {{ ref('int_occasion_calendar') }}
+),
+
+-- A purchase's weekday, hour and holiday date are read in the buyer's own
+-- time zone (contacts.time_zone, validated in staging), else in the
+-- reporting time zone (var reporting_time_zone): a Friday 19:00 order in
+-- Los Angeles is a Friday-evening order, though it is Saturday in UTC.
+-- The day of the rollup (activity_date) stays the reporting-time-zone day
+-- of staging (ordered_date), so the as-of cut is one instant for everyone.
+contact_zones as (
+    select
+        contact_id,
+        time_zone
+    from {{ ref('stg_raw__contacts') }}
+    where time_zone is not null
 ),
 
 event_days as (
@@ -65,7 +82,9 @@ orders_flagged as (
         orders.discount_total > 0 as is_discounted,
         orders.product_tier in {{ sql_string_list(premium_tiers) }} as is_premium,
         orders.shipping_method in {{ sql_string_list(convenience_methods) }} as is_convenience
-    from orders
+    from orders_local as orders
+    left join local_occasion_dates
+        on cast(orders.local_ordered_at as date) = local_occasion_dates.local_date
 ),
 
 order_days as (
@@ -74,9 +93,34 @@ order_days as (
         ordered_date as activity_date,
         sum(case when is_completed then 1 else 0 end) as completed_orders,
         sum(case when status = 'refunded' then 1 else 0 end) as refunded_orders,
+orders_local as (
+    select
+        orders.*,
+        {{ local_timestamp('orders.ordered_at', "coalesce(contact_zones.time_zone, '" ~ reporting_zone ~ "')") }}
+            as local_ordered_at
+    from orders
+    left join contact_zones
+        on orders.contact_id = contact_zones.contact_id
+),
+
+local_order_dates as (
+    select distinct cast(local_ordered_at as date) as local_date
+    from orders_local
+),
+
+local_occasion_dates as (
+    select distinct local_order_dates.local_date
+    from local_order_dates
+    inner join occasion_calendar
+        on local_order_dates.local_date between occasion_calendar.start_date and occasion_calendar.end_date
+),
+
         sum(case when status = 'cancelled' then 1 else 0 end) as cancelled_orders,
         sum(case when is_completed then order_total else 0 end) as completed_revenue,
         sum(case when status in ('completed', 'refunded') then order_total else 0 end) as gross_revenue,
+        local_occasion_dates.local_date is not null as is_local_occasion,
+        {{ is_weekend('cast(orders.local_ordered_at as date)') }} as is_local_weekend,
+        {{ hour_of('orders.local_ordered_at') }} as local_hour,
         sum(case when status = 'refunded' then order_total else 0 end) as refunded_revenue,
         sum(case when is_completed and is_discounted then 1 else 0 end) as discounted_orders,
         sum(case when is_completed and is_premium then 1 else 0 end) as premium_orders,
@@ -97,26 +141,28 @@ contact_days as (
         contact_id,
         activity_date
     from order_days
-),
-
-activity_dates as (
-    select distinct activity_date from contact_days
-),
-
-occasion_days as (
-    select distinct activity_dates.activity_date
-    from activity_dates
-    inner join occasion_calendar
-        on activity_dates.activity_date between
-            cast(occasion_calendar.start_date as date) and cast(occasion_calendar.end_date as date)
+        sum(case when is_completed and is_local_occasion then 1 else 0 end) as occasion_orders,
+        sum(case when is_completed and is_local_weekend then 1 else 0 end) as weekend_orders,
+        -- parts of the day (var occasion_time_of_day_hours): morning, daytime, evening, night
+        sum(case when is_completed and local_hour >= {{ day_part_hours[0] }} and local_hour < {{ day_part_hours[1] }}
+            then 1 else 0 end) as morning_orders,
+        sum(case when is_completed and local_hour >= {{ day_part_hours[1] }} and local_hour < {{ day_part_hours[2] }}
+            then 1 else 0 end) as daytime_orders,
+        sum(case when is_completed and local_hour >= {{ day_part_hours[2] }} and local_hour < {{ day_part_hours[3] }}
+            then 1 else 0 end) as evening_orders,
+        sum(case when is_completed and (local_hour >= {{ day_part_hours[3] }} or local_hour < {{ day_part_hours[0] }})
+            then 1 else 0 end) as night_orders,
 ),
 
 final as (
     select
         contact_days.contact_id,
         contact_days.activity_date,
-        occasion_days.activity_date is not null as is_occasion_day,
-        {{ is_weekend('contact_days.activity_date') }} as is_weekend_day,
+        -- a purchase day is an occasion / weekend day when one of its completed
+        -- orders was placed on a holiday-calendar / Saturday-or-Sunday date in
+        -- the buyer's local time (false on a day without a completed order)
+        coalesce(order_days.occasion_orders, 0) > 0 as is_occasion_day,
+        coalesce(order_days.weekend_orders, 0) > 0 as is_weekend_day,
         coalesce(event_days.events_total, 0) as events_total,
         coalesce(event_days.unknown_events, 0) as unknown_events,
         {%- for category in event_categories() %}
@@ -154,8 +200,10 @@ final as (
     left join order_days
         on contact_days.contact_id = order_days.contact_id
             and contact_days.activity_date = order_days.activity_date
-    left join occasion_days
-        on contact_days.activity_date = occasion_days.activity_date
 )
 
 select * from final
+        coalesce(order_days.morning_orders, 0) as morning_orders,
+        coalesce(order_days.daytime_orders, 0) as daytime_orders,
+        coalesce(order_days.evening_orders, 0) as evening_orders,
+        coalesce(order_days.night_orders, 0) as night_orders,

@@ -80,7 +80,11 @@ purchase_days as (
         sum(premium_orders) as premium_orders,
         sum(convenience_orders) as convenience_orders,
         sum(case when is_occasion_day then 1 else 0 end) as occasion_purchase_days,
-        sum(case when is_weekend_day then 1 else 0 end) as weekend_purchase_days
+        sum(case when is_weekend_day then 1 else 0 end) as weekend_purchase_days,
+        sum(morning_orders) as morning_orders,
+        sum(daytime_orders) as daytime_orders,
+        sum(evening_orders) as evening_orders,
+        sum(night_orders) as night_orders
     from daily_flags
     where completed_orders > 0
     group by contact_id
@@ -171,6 +175,34 @@ activity as (
 
 final as (
     select
+-- The holiday calendar's own share of days, over the calendar years from the
+-- first purchase day of any contact to the as-of date: what share of purchase
+-- days a buyer with no holiday habit would have in holiday windows (a day in
+-- two windows counts twice; the default windows never overlap).
+calendar_span as (
+    select
+        cast({{ dbt.date_trunc('year', 'min(purchase_days.first_purchase_date)') }} as date) as span_start,
+        cast(
+            {{ dbt.dateadd('day', -1, dbt.dateadd('year', 1, dbt.date_trunc('year', 'max(as_of.as_of_date)'))) }}
+            as date
+        ) as span_end
+    from purchase_days
+    cross join as_of
+),
+
+calendar_share as (
+    select
+        {{ safe_divide(
+            'sum(' ~ days_between('occasion_calendar.start_date', 'occasion_calendar.end_date') ~ ' + 1)',
+            'max(' ~ days_between('calendar_span.span_start', 'calendar_span.span_end') ~ ' + 1)') }}
+            as calendar_occasion_day_share
+    from calendar_span
+    inner join {{ ref('int_occasion_calendar') }} as occasion_calendar
+        on
+            occasion_calendar.start_date >= calendar_span.span_start
+            and occasion_calendar.start_date <= calendar_span.span_end
+),
+
         contacts.contact_id,
         as_of.as_of_date,
         contacts.is_in_crm,
@@ -254,6 +286,16 @@ final as (
         activity.last_lead_at,
         activity.first_cart_at,
         activity.last_cart_at,
+        -- occasion evidence: purchase days in holiday windows / on weekends (the
+        -- buyer's local dates), the calendar's share of days, and completed
+        -- orders per part of the day (the buyer's local hour)
+        cast(coalesce(purchase_days.occasion_purchase_days, 0) as {{ dbt.type_bigint() }}) as occasion_purchase_days,
+        cast(coalesce(purchase_days.weekend_purchase_days, 0) as {{ dbt.type_bigint() }}) as weekend_purchase_days,
+        cast(calendar_share.calendar_occasion_day_share as {{ type_double() }}) as calendar_occasion_day_share,
+        {%- for part in ['morning', 'daytime', 'evening', 'night'] %}
+        cast(coalesce(purchase_days.{{ part }}_orders, 0) as {{ dbt.type_bigint() }}) as {{ part }}_orders,
+        {{ safe_divide('purchase_days.' ~ part ~ '_orders', 'purchase_days.order_count') }} as {{ part }}_order_share,
+        {%- endfor %}
         activity.first_checkout_at,
         activity.last_checkout_at,
         cast(activity.max_event_journey_stage_rank as {{ dbt.type_int() }}) as max_event_journey_stage_rank,
@@ -290,3 +332,4 @@ final as (
 )
 
 select * from final
+    cross join calendar_share

@@ -4,7 +4,6 @@
 {{ segment_model(
     segmentation_type='benefits_sought',
     rule=segment_benefits_sought(),
-    rule_inputs=['benefit_share_threshold', 'benefit_min_orders'],
     evidence_columns={
         'order_count': 'bigint',
         'discounted_order_share': 'double',

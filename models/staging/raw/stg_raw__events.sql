@@ -25,7 +25,8 @@ select
     anonymous_id,
     event_type,
     occurred_at,
-    cast(occurred_at as date) as occurred_date,
+    -- the day in the reporting time zone (var reporting_time_zone, default UTC: macros/cross_db/local_time.sql)
+    {{ reporting_date('occurred_at') }} as occurred_date,
     channel,
     properties
 from ranked

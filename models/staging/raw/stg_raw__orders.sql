@@ -23,7 +23,8 @@ select
     order_id,
     contact_id,
     ordered_at,
-    cast(ordered_at as date) as ordered_date,
+    -- the day in the reporting time zone (var reporting_time_zone, default UTC: macros/cross_db/local_time.sql)
+    {{ reporting_date('ordered_at') }} as ordered_date,
     order_total,
     coalesce(discount_total, 0) as discount_total,
     currency,

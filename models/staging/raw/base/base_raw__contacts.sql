@@ -1,6 +1,9 @@
 -- Every raw contact row, typed, with the reason it cannot be used (null when it can).
 -- Control characters in an id are invalid_text (macros/cross_db/casting.sql).
 -- A created_at after the build started (plus a day) is future_timestamp (macros/config/build_clock.sql).
+-- A time_zone that is not an IANA name of seeds/reference/iana_time_zones.csv
+-- (case as written there) is unknown_time_zone: never guessed (macros/cross_db/local_time.sql).
+{%- do reporting_time_zone() %}
 {%- do check_erasure_share('base_raw__contacts') %}
 with
 
@@ -37,7 +40,7 @@ typed as (
 
 validated as (
     select
-        *,
+        typed.*,
         case
             when contact_id is null then 'missing_contact_id'
             when {{ has_control_characters('contact_id') }} then 'invalid_text'
@@ -45,8 +48,11 @@ validated as (
             when {{ is_implausible_timestamp('created_at') }} then 'implausible_timestamp'
             when {{ is_future_timestamp('created_at') }} then 'future_timestamp'
             when email_opt_in_text is not null and email_opt_in is null then 'invalid_boolean'
+            when typed.time_zone is not null and time_zones.time_zone is null then 'unknown_time_zone'
         end as rejection_reason
     from typed
+    left join {{ ref('iana_time_zones') }} as time_zones
+        on typed.time_zone = time_zones.time_zone
 )
 
 select * from validated
