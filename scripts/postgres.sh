@@ -100,6 +100,8 @@ export DBT_SCHEMA="${DBT_SCHEMA:-analytics}"
 
 echo "== pytest (postgres): the server is private; the loader names file and line, never a row"
 python -m pytest tests/engines/test_postgres_private.py tests/engines/test_postgres_loader.py tests/engines/test_postgres_hostile.py -q -p no:cacheprovider
+echo "== pytest (postgres): the marketer stories (tests/stories/)"
+STORIES_TARGET=postgres python -m pytest tests/engines/test_stories_engines.py -q -p no:cacheprovider
 
 echo "== dbt seed (postgres)"
 dbt seed --target postgres --target-path "$target_path" --log-path "$log_path"

@@ -50,6 +50,8 @@ echo "== dbt seed (spark)"
 dbt seed --target spark --target-path "$target_path" --log-path "$log_path"
 echo "== dbt build (spark): every seed, model, data test and unit test"
 dbt build --target spark --target-path "$target_path" --log-path "$log_path" "$@"
+echo "== pytest (spark): the marketer stories (tests/stories/)"
+STORIES_TARGET=spark python -m pytest tests/engines/test_stories_engines.py -q -p no:cacheprovider
 if [ -n "${PARITY_DIR:-}" ]; then
     echo "== export for the parity test (spark)"
     bash scripts/export_for_parity.sh "$PARITY_DIR/spark" --target spark --target-path "$target_path" --log-path "$log_path"
