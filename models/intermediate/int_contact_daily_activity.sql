@@ -75,24 +75,6 @@ event_days as (
 -- macros/staging/order_status.sql. A refunded order is a returned purchase:
 -- its total counts in gross and refunded revenue, never as a purchase. A
 -- cancelled order is counted and nothing else.
-orders_flagged as (
-    select
-        orders.*,
-        {{ is_purchase_order('orders.status', 'orders.order_total') }} as is_completed,
-        orders.discount_total > 0 as is_discounted,
-        orders.product_tier in {{ sql_string_list(premium_tiers) }} as is_premium,
-        orders.shipping_method in {{ sql_string_list(convenience_methods) }} as is_convenience
-    from orders_local as orders
-    left join local_occasion_dates
-        on cast(orders.local_ordered_at as date) = local_occasion_dates.local_date
-),
-
-order_days as (
-    select
-        contact_id,
-        ordered_date as activity_date,
-        sum(case when is_completed then 1 else 0 end) as completed_orders,
-        sum(case when status = 'refunded' then 1 else 0 end) as refunded_orders,
 orders_local as (
     select
         orders.*,
@@ -115,16 +97,45 @@ local_occasion_dates as (
         on local_order_dates.local_date between occasion_calendar.start_date and occasion_calendar.end_date
 ),
 
-        sum(case when status = 'cancelled' then 1 else 0 end) as cancelled_orders,
-        sum(case when is_completed then order_total else 0 end) as completed_revenue,
-        sum(case when status in ('completed', 'refunded') then order_total else 0 end) as gross_revenue,
+orders_flagged as (
+    select
+        orders.*,
         local_occasion_dates.local_date is not null as is_local_occasion,
         {{ is_weekend('cast(orders.local_ordered_at as date)') }} as is_local_weekend,
         {{ hour_of('orders.local_ordered_at') }} as local_hour,
+        {{ is_purchase_order('orders.status', 'orders.order_total') }} as is_completed,
+        orders.discount_total > 0 as is_discounted,
+        orders.product_tier in {{ sql_string_list(premium_tiers) }} as is_premium,
+        orders.shipping_method in {{ sql_string_list(convenience_methods) }} as is_convenience
+    from orders_local as orders
+    left join local_occasion_dates
+        on cast(orders.local_ordered_at as date) = local_occasion_dates.local_date
+),
+
+order_days as (
+    select
+        contact_id,
+        ordered_date as activity_date,
+        sum(case when is_completed then 1 else 0 end) as completed_orders,
+        sum(case when status = 'refunded' then 1 else 0 end) as refunded_orders,
+        sum(case when status = 'cancelled' then 1 else 0 end) as cancelled_orders,
+        sum(case when is_completed then order_total else 0 end) as completed_revenue,
+        sum(case when status in ('completed', 'refunded') then order_total else 0 end) as gross_revenue,
         sum(case when status = 'refunded' then order_total else 0 end) as refunded_revenue,
         sum(case when is_completed and is_discounted then 1 else 0 end) as discounted_orders,
         sum(case when is_completed and is_premium then 1 else 0 end) as premium_orders,
         sum(case when is_completed and is_convenience then 1 else 0 end) as convenience_orders,
+        sum(case when is_completed and is_local_occasion then 1 else 0 end) as occasion_orders,
+        sum(case when is_completed and is_local_weekend then 1 else 0 end) as weekend_orders,
+        -- parts of the day (var occasion_time_of_day_hours): morning, daytime, evening, night
+        sum(case when is_completed and local_hour >= {{ day_part_hours[0] }} and local_hour < {{ day_part_hours[1] }}
+            then 1 else 0 end) as morning_orders,
+        sum(case when is_completed and local_hour >= {{ day_part_hours[1] }} and local_hour < {{ day_part_hours[2] }}
+            then 1 else 0 end) as daytime_orders,
+        sum(case when is_completed and local_hour >= {{ day_part_hours[2] }} and local_hour < {{ day_part_hours[3] }}
+            then 1 else 0 end) as evening_orders,
+        sum(case when is_completed and (local_hour >= {{ day_part_hours[3] }} or local_hour < {{ day_part_hours[0] }})
+            then 1 else 0 end) as night_orders,
         min(case when is_completed then ordered_at end) as first_order_at,
         max(case when is_completed then ordered_at end) as last_order_at
     from orders_flagged
@@ -141,17 +152,6 @@ contact_days as (
         contact_id,
         activity_date
     from order_days
-        sum(case when is_completed and is_local_occasion then 1 else 0 end) as occasion_orders,
-        sum(case when is_completed and is_local_weekend then 1 else 0 end) as weekend_orders,
-        -- parts of the day (var occasion_time_of_day_hours): morning, daytime, evening, night
-        sum(case when is_completed and local_hour >= {{ day_part_hours[0] }} and local_hour < {{ day_part_hours[1] }}
-            then 1 else 0 end) as morning_orders,
-        sum(case when is_completed and local_hour >= {{ day_part_hours[1] }} and local_hour < {{ day_part_hours[2] }}
-            then 1 else 0 end) as daytime_orders,
-        sum(case when is_completed and local_hour >= {{ day_part_hours[2] }} and local_hour < {{ day_part_hours[3] }}
-            then 1 else 0 end) as evening_orders,
-        sum(case when is_completed and (local_hour >= {{ day_part_hours[3] }} or local_hour < {{ day_part_hours[0] }})
-            then 1 else 0 end) as night_orders,
 ),
 
 final as (
@@ -191,6 +191,10 @@ final as (
         coalesce(order_days.discounted_orders, 0) as discounted_orders,
         coalesce(order_days.premium_orders, 0) as premium_orders,
         coalesce(order_days.convenience_orders, 0) as convenience_orders,
+        coalesce(order_days.morning_orders, 0) as morning_orders,
+        coalesce(order_days.daytime_orders, 0) as daytime_orders,
+        coalesce(order_days.evening_orders, 0) as evening_orders,
+        coalesce(order_days.night_orders, 0) as night_orders,
         order_days.first_order_at,
         order_days.last_order_at
     from contact_days
@@ -203,7 +207,3 @@ final as (
 )
 
 select * from final
-        coalesce(order_days.morning_orders, 0) as morning_orders,
-        coalesce(order_days.daytime_orders, 0) as daytime_orders,
-        coalesce(order_days.evening_orders, 0) as evening_orders,
-        coalesce(order_days.night_orders, 0) as night_orders,

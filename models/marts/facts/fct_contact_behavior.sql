@@ -173,8 +173,6 @@ activity as (
     group by contact_id
 ),
 
-final as (
-    select
 -- The holiday calendar's own share of days, over the calendar years from the
 -- first purchase day of any contact to the as-of date: what share of purchase
 -- days a buyer with no holiday habit would have in holiday windows (a day in
@@ -203,6 +201,8 @@ calendar_share as (
             and occasion_calendar.start_date <= calendar_span.span_end
 ),
 
+final as (
+    select
         contacts.contact_id,
         as_of.as_of_date,
         contacts.is_in_crm,
@@ -259,6 +259,16 @@ calendar_share as (
             as occasion_purchase_day_share,
         {{ safe_divide('purchase_days.weekend_purchase_days', 'purchase_days.purchase_days') }}
             as weekend_purchase_day_share,
+        -- occasion evidence: purchase days in holiday windows / on weekends (the
+        -- buyer's local dates), the calendar's share of days, and completed
+        -- orders per part of the day (the buyer's local hour)
+        cast(coalesce(purchase_days.occasion_purchase_days, 0) as {{ dbt.type_bigint() }}) as occasion_purchase_days,
+        cast(coalesce(purchase_days.weekend_purchase_days, 0) as {{ dbt.type_bigint() }}) as weekend_purchase_days,
+        cast(calendar_share.calendar_occasion_day_share as {{ type_double() }}) as calendar_occasion_day_share,
+        {%- for part in ['morning', 'daytime', 'evening', 'night'] %}
+        cast(coalesce(purchase_days.{{ part }}_orders, 0) as {{ dbt.type_bigint() }}) as {{ part }}_orders,
+        {{ safe_divide('purchase_days.' ~ part ~ '_orders', 'purchase_days.order_count') }} as {{ part }}_order_share,
+        {%- endfor %}
 
         -- usage, engagement and reachability
         {%- for window_name in windows %}
@@ -286,16 +296,6 @@ calendar_share as (
         activity.last_lead_at,
         activity.first_cart_at,
         activity.last_cart_at,
-        -- occasion evidence: purchase days in holiday windows / on weekends (the
-        -- buyer's local dates), the calendar's share of days, and completed
-        -- orders per part of the day (the buyer's local hour)
-        cast(coalesce(purchase_days.occasion_purchase_days, 0) as {{ dbt.type_bigint() }}) as occasion_purchase_days,
-        cast(coalesce(purchase_days.weekend_purchase_days, 0) as {{ dbt.type_bigint() }}) as weekend_purchase_days,
-        cast(calendar_share.calendar_occasion_day_share as {{ type_double() }}) as calendar_occasion_day_share,
-        {%- for part in ['morning', 'daytime', 'evening', 'night'] %}
-        cast(coalesce(purchase_days.{{ part }}_orders, 0) as {{ dbt.type_bigint() }}) as {{ part }}_orders,
-        {{ safe_divide('purchase_days.' ~ part ~ '_orders', 'purchase_days.order_count') }} as {{ part }}_order_share,
-        {%- endfor %}
         activity.first_checkout_at,
         activity.last_checkout_at,
         cast(activity.max_event_journey_stage_rank as {{ dbt.type_int() }}) as max_event_journey_stage_rank,
@@ -325,6 +325,7 @@ calendar_share as (
         cast(coalesce(activity.unknown_events, 0) as {{ dbt.type_bigint() }}) as unknown_events
     from contacts
     cross join as_of
+    cross join calendar_share
     left join activity
         on contacts.contact_id = activity.contact_id
     left join purchase_days
@@ -332,4 +333,3 @@ calendar_share as (
 )
 
 select * from final
-    cross join calendar_share
