@@ -26,6 +26,9 @@
         'quantile_min_population': {'kind': 'int', 'min': 1},
         'fact_window_long_days': {'kind': 'int', 'min': 1},
         'lifecycle_period_days': {'kind': 'int', 'min': 1},
+        'rhythm_default_gap_days': {'kind': 'int', 'min': 1},
+        'rhythm_overdue_gap_multiplier': {'kind': 'number', 'min': 0.1},
+        'rhythm_overdue_min_days': {'kind': 'int', 'min': 0},
 
         'rfm_bins': {'kind': 'int', 'min': 2, 'max': 9},
         'rfm_segment_map': {'kind': 'seed_name'},
@@ -35,6 +38,7 @@
             'length_var': 'rfm_bins', 'length_offset': -1},
         'rfm_fixed_monetary': {'kind': 'number_list', 'min': 0,
             'length_var': 'rfm_bins', 'length_offset': -1},
+        'rfm_overdue_max_r_score': {'kind': 'int', 'min': 1, 'max': 9},
 
         'purchase_deal_min_discount_share': {'kind': 'number', 'min': 0, 'max': 1},
         'purchase_deal_min_orders': {'kind': 'int', 'min': 1},
@@ -58,9 +62,6 @@
         'engagement_high_score': {'kind': 'number', 'min': 0},
         'engagement_engaged_score': {'kind': 'number', 'min': 0},
 
-        'loyalty_default_gap_days': {'kind': 'int', 'min': 1},
-        'loyalty_at_risk_gap_multiplier': {'kind': 'number', 'min': 0.1},
-        'loyalty_at_risk_min_days': {'kind': 'int', 'min': 0},
         'loyalty_churned_gap_multiplier': {'kind': 'number', 'min': 0.1},
         'loyalty_churned_min_days': {'kind': 'int', 'min': 0},
         'loyalty_loyal_min_purchase_days': {'kind': 'int', 'min': 2},
@@ -81,8 +82,6 @@
         'occasion_time_of_day_share': {'kind': 'number', 'min': 0, 'max': 1},
         'occasion_time_of_day_min_orders': {'kind': 'int', 'min': 1},
         'reporting_time_zone': {'kind': 'macro', 'macro': 'reporting_time_zone'},
-
-        'user_status_recent_days': {'kind': 'int', 'min': 0},
     }) }}
 {% endmacro %}
 

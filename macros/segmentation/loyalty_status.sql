@@ -1,14 +1,18 @@
 {#-
     Loyalty status: where a buyer stands, judged against their own rhythm.
 
-    Expected gap between purchases:
-      repeat buyers    their own average: days_first_to_last_purchase /
-                       repeat_purchase_days (BTYD t_x / x)
-      one-time buyers  default_gap_days (they have no gap of their own yet)
+    Expected gap between purchases: the shared purchase rhythm of the facts
+    (macros/segmentation/_purchase_rhythm.sql), read by user status, journey
+    and RFM too, so they never contradict loyalty:
+      expected_purchase_gap_days   repeat buyers their own average
+                                   (days_first_to_last_purchase /
+                                   repeat_purchase_days, BTYD t_x / x);
+                                   one-time buyers rhythm_default_gap_days
     A buyer is overdue once days_since_last_purchase exceeds a multiple of
     that gap, with a floor in days so a very frequent buyer is not flagged
     after a quiet week:
-      at_risk_after_days  = greatest(at_risk_multiplier * gap, at_risk_min_days)
+      at_risk_after_days  = purchase_overdue_after_days (the facts) =
+                            greatest(overdue_multiplier * gap, overdue_min_days)
       churned_after_days  = greatest(churned_multiplier * gap, churned_min_days)
 
     Rule (first match wins):
@@ -36,52 +40,45 @@
     Args (keyword arguments of segment_loyalty_status; each defaults to its
     var, whose default and comment live in dbt_project.yml and whose bounds
     live in macros/segmentation/_rule_parameters.sql):
-      default_gap_days         var loyalty_default_gap_days (90), >= 1
-      at_risk_multiplier       var loyalty_at_risk_gap_multiplier (1.5), >= 0.1
-      at_risk_min_days         var loyalty_at_risk_min_days (60), >= 0
-      churned_multiplier       var loyalty_churned_gap_multiplier (3), >= at_risk_multiplier
-      churned_min_days         var loyalty_churned_min_days (180), >= at_risk_min_days
+      default_gap_days         var rhythm_default_gap_days (90), >= 1     } the shared rhythm,
+      overdue_multiplier       var rhythm_overdue_gap_multiplier (1.5)   } computed in the facts;
+      overdue_min_days         var rhythm_overdue_min_days (60)          } named in the rules
+      churned_multiplier       var loyalty_churned_gap_multiplier (3), >= overdue_multiplier
+      churned_min_days         var loyalty_churned_min_days (180), >= overdue_min_days
       loyal_min_purchase_days  var loyalty_loyal_min_purchase_days (4), >= 2
       loyal_recent_days        var loyalty_loyal_recent_days (60), >= 1
 -#}
 {% macro loyalty_status_parameters() %}
-    {{ return({
-        'default_gap_days': 'loyalty_default_gap_days',
-        'at_risk_multiplier': 'loyalty_at_risk_gap_multiplier',
-        'at_risk_min_days': 'loyalty_at_risk_min_days',
+    {%- set names = rhythm_parameters() -%}
+    {%- do names.update({
         'churned_multiplier': 'loyalty_churned_gap_multiplier',
         'churned_min_days': 'loyalty_churned_min_days',
         'loyal_min_purchase_days': 'loyalty_loyal_min_purchase_days',
         'loyal_recent_days': 'loyalty_loyal_recent_days',
-    }) }}
+    }) -%}
+    {{ return(names) }}
 {% endmacro %}
 
 
 {#- SQL of the derived values the rules and the evidence columns share. -#}
 {% macro loyalty_status_derived(p) %}
-    {%- set expected_gap -%}
-        case
-            when repeat_purchase_days > 0
-                then {{ safe_divide('days_first_to_last_purchase', 'repeat_purchase_days') }}
-            when purchase_days > 0 then cast({{ p.default_gap_days }} as {{ type_double() }})
-        end
-    {%- endset -%}
+    {%- set expected_gap = 'expected_purchase_gap_days' -%}
     {{ return({
         'expected_gap': expected_gap,
-        'at_risk_after': 'greatest(' ~ p.at_risk_multiplier ~ ' * ' ~ expected_gap ~ ', ' ~ p.at_risk_min_days ~ ')',
+        'at_risk_after': 'purchase_overdue_after_days',
         'churned_after': 'greatest(' ~ p.churned_multiplier ~ ' * ' ~ expected_gap ~ ', ' ~ p.churned_min_days ~ ')',
     }) }}
 {% endmacro %}
 
 
 {% macro loyalty_status_rules(p) %}
-    {%- if p.churned_multiplier < p.at_risk_multiplier -%}
+    {%- if p.churned_multiplier < p.overdue_multiplier -%}
         {{ config_error('loyalty_churned_gap_multiplier', p.churned_multiplier,
-            "a multiplier >= loyalty_at_risk_gap_multiplier (" ~ p.at_risk_multiplier ~ ")") }}
+            "a multiplier >= rhythm_overdue_gap_multiplier (" ~ p.overdue_multiplier ~ ")") }}
     {%- endif -%}
-    {%- if p.churned_min_days < p.at_risk_min_days -%}
+    {%- if p.churned_min_days < p.overdue_min_days -%}
         {{ config_error('loyalty_churned_min_days', p.churned_min_days,
-            "a number of days >= loyalty_at_risk_min_days (" ~ p.at_risk_min_days ~ ")") }}
+            "a number of days >= rhythm_overdue_min_days (" ~ p.overdue_min_days ~ ")") }}
     {%- endif -%}
     {%- set d = loyalty_status_derived(p) -%}
     {%- set is_loyal -%}
@@ -102,8 +99,7 @@
                 ~ p.churned_min_days ~ ' days ago',
             'reason': rhythm + own_gap + ['; churned after ', reason_int(d.churned_after), ' days']},
         {'label': 'at_risk', 'when': 'days_since_last_purchase > ' ~ d.at_risk_after, 'code': 'overdue_at_risk',
-            'rule': 'last purchase more than ' ~ p.at_risk_multiplier ~ ' x the expected gap and more than '
-                ~ p.at_risk_min_days ~ ' days ago',
+            'rule': 'overdue: ' ~ rhythm_overdue_words(p),
             'reason': rhythm + own_gap + ['; at risk after ', reason_int(d.at_risk_after), ' days']},
         {'label': 'advocate', 'when': is_loyal ~ ' and review_count + referral_count > 0', 'code': 'loyal_and_advocating',
             'rule': 'loyal (below) and at least one review or referral',

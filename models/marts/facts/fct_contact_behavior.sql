@@ -11,6 +11,8 @@
 {%- set cart_window_hours = config_int('cart_abandonment_window_hours', 24, 1) %}
 {%- set lookback = config_int('pre_purchase_lookback_days', 7, 1) %}
 {%- set period = config_int('lifecycle_period_days', 30, 1) %}
+{%- set rhythm = rhythm_fact_columns(
+    'purchase_days.first_purchase_date', 'purchase_days.last_purchase_date', 'purchase_days.purchase_days') %}
 with
 
 as_of as (
@@ -238,6 +240,9 @@ final as (
             as days_first_to_last_purchase,
         cast({{ days_between('purchase_days.first_purchase_date', 'as_of.as_of_date') }} as {{ dbt.type_bigint() }}) as days_since_first_purchase,
         cast({{ days_between('purchase_days.last_purchase_date', 'as_of.as_of_date') }} as {{ dbt.type_bigint() }}) as days_since_last_purchase,
+        -- the purchase rhythm every type reads (macros/segmentation/_purchase_rhythm.sql)
+        {{ rhythm['expected_purchase_gap_days'] }} as expected_purchase_gap_days,
+        {{ rhythm['purchase_overdue_after_days'] }} as purchase_overdue_after_days,
         -- net revenue = gross revenue (completed orders, those later refunded included)
         -- minus refunds = the totals of the orders still completed (tested)
         cast(coalesce(purchase_days.net_revenue, 0) as decimal(18, 2)) as net_revenue,
