@@ -112,27 +112,38 @@
 {% macro reason_int(expr) %}
     {#- a number rounded to a whole number: 149.6 -> '150' -#}
     {{ return({'sql': "cast(cast(round(cast(" ~ expr ~ " as decimal(38, 6)), 0) as " ~ dbt.type_bigint()
-        ~ ") as " ~ dbt.type_string() ~ ")"}) }}
+        ~ ") as " ~ dbt.type_string() ~ ")", 'doc': 'N'}) }}
 {% endmacro %}
 
 {% macro reason_decimal(expr, places=2) %}
     {#- a number with a fixed number of places: 12.4 -> '12.40' (places=2) -#}
     {{ return({'sql': "cast(cast(round(cast(" ~ expr ~ " as decimal(38, 6)), " ~ places ~ ") as decimal(38, "
-        ~ places ~ ")) as " ~ dbt.type_string() ~ ")"}) }}
+        ~ places ~ ")) as " ~ dbt.type_string() ~ ")", 'doc': 'N.' ~ ('N' * places)}) }}
 {% endmacro %}
 
 {% macro reason_percent(expr) %}
     {#- a share 0..1 as a whole percent: 0.375 -> '38%' -#}
-    {{ return({'sql': dbt.concat([reason_int('100 * (' ~ expr ~ ')')['sql'], "'%'"])}) }}
+    {{ return({'sql': dbt.concat([reason_int('100 * (' ~ expr ~ ')')['sql'], "'%'"]), 'doc': 'N%'}) }}
 {% endmacro %}
 
 {% macro reason_text(expr) %}
     {#- a text value as it is -#}
-    {{ return({'sql': "cast(" ~ expr ~ " as " ~ dbt.type_string() ~ ")"}) }}
+    {{ return({'sql': "cast(" ~ expr ~ " as " ~ dbt.type_string() ~ ")", 'doc': '<' ~ expr ~ '>'}) }}
 {% endmacro %}
 
 
-{#- Markdown: the rule table of every type (label | rule | reason code),
+{#- The sentence of a reason as a template for the docs: each value is
+    shown as N (a whole number), N.NN, N% or <column>. -#}
+{% macro reason_template(parts) %}
+    {%- set ns = namespace(text='') -%}
+    {%- for part in parts -%}
+        {%- set ns.text = ns.text ~ (part.get('doc', 'N') if part is mapping else part | string) -%}
+    {%- endfor -%}
+    {{ return(ns.text) }}
+{% endmacro %}
+
+
+{#- Markdown: the rule table of every type (label | rule | reason | code),
     with the thresholds in force, for the README and the docs.
     `dbt run-operation print_rule_tables` (types not yet on the rule table
     are listed as such). -#}
@@ -140,10 +151,14 @@
     {%- set rules_macro = context.get(segmentation_type ~ '_rules') -%}
     {%- if rules_macro is none -%}{{ return(none) }}{%- endif -%}
     {%- set rules = rules_macro(rule_parameters(segmentation_type)) -%}
-    {%- set lines = ['| label | rule (first match wins) | reason_code |', '|---|---|---|'] -%}
+    {%- set lines = [
+        '| label | rule (first match wins) | reason (N = the contact\'s own number) | reason_code |',
+        '|---|---|---|---|',
+    ] -%}
     {%- for rule in rules -%}
         {%- set label = rule.get('label') or rule.get('label_doc', 'from ' ~ rule.get('label_sql')) -%}
-        {%- do lines.append('| `' ~ label ~ '` | ' ~ rule['rule'] ~ ' | `' ~ rule['code'] ~ '` |') -%}
+        {%- do lines.append('| `' ~ label ~ '` | ' ~ rule['rule'] ~ ' | ' ~ reason_template(rule['reason'])
+            ~ ' | `' ~ rule['code'] ~ '` |') -%}
     {%- endfor -%}
     {{ return(lines | join('\n')) }}
 {% endmacro %}
