@@ -9,12 +9,13 @@
         'visit', 'product_view', 'content_download', 'form_submit', 'demo_request',
         'cart_add', 'checkout', 'email_send', 'email_open', 'email_click',
         'email_bounce', 'unsubscribe', 'spam_complaint', 'app_usage', 'social', 'review', 'referral',
+        'purchase',
     ]) }}
 {% endmacro %}
 
 
 {% macro event_categories() %}
-    {{ return(['engagement', 'usage', 'purchase_intent', 'advocacy', 'deliverability']) }}
+    {{ return(['engagement', 'usage', 'purchase_intent', 'conversion', 'advocacy', 'deliverability']) }}
 {% endmacro %}
 
 

@@ -14,9 +14,24 @@
 } %}
 with
 
+-- An engagement is one definition (the score, the last engagement and the
+-- graymail test all read it): an event whose event_taxonomy weight is above
+-- zero, whatever its category, or a completed order when the taxonomy's
+-- purchase behavior (the order_completed row) weighs above zero. An event of
+-- behavior purchase is counted but not scored: the orders table scores the
+-- purchase, so a shop that sends both is not counted twice.
 events as (
-    select * from {{ ref('int_events_stitched') }}
+    select
+        *,
+        engagement_weight > 0 and behavior <> 'purchase' as is_engagement
+    from {{ ref('int_events_stitched') }}
     where contact_id is not null
+),
+
+purchase_weight as (
+    select coalesce(max(cast(engagement_weight as {{ dbt.type_numeric() }})), 0) as engagement_weight
+    from {{ ref('event_taxonomy') }}
+    where behavior = 'purchase'
 ),
 
 orders as (
@@ -47,20 +62,21 @@ event_days as (
         occurred_date as activity_date,
         count(*) as events_total,
         sum(case when not is_known_event_type then 1 else 0 end) as unknown_events,
-        {%- for category in event_categories() %}
+        {%- for category in event_categories() if category != 'engagement' %}
             sum(case when event_category = '{{ category }}' then 1 else 0 end) as {{ category }}_events,
         {%- endfor %}
+        sum(case when is_engagement then 1 else 0 end) as engagement_events,
         {%- for behavior in event_behaviors() %}
             sum(case when behavior = '{{ behavior }}' then 1 else 0 end) as {{ behavior }}_events,
         {%- endfor %}
         {%- for channel in engagement_channels() %}
             sum(
-                case when event_category = 'engagement' and channel = '{{ channel }}' then 1 else 0 end
+                case when is_engagement and channel = '{{ channel }}' then 1 else 0 end
             ) as engagement_events_{{ channel }},
         {%- endfor %}
-        sum(case when event_category = 'engagement' then engagement_weight else 0 end) as engagement_points,
+        sum(case when is_engagement then engagement_weight else 0 end) as engagement_points,
         max(journey_stage_rank) as max_journey_stage_rank,
-        max(case when event_category = 'engagement' then occurred_at end) as last_engagement_at,
+        max(case when is_engagement then occurred_at end) as last_engagement_at,
         {%- for milestone, behaviors in milestones.items() %}
             min(case when behavior in {{ behaviors }} then occurred_at end) as first_{{ milestone }}_at,
             max(case when behavior in {{ behaviors }} then occurred_at end) as last_{{ milestone }}_at,
@@ -165,18 +181,29 @@ final as (
         coalesce(order_days.weekend_orders, 0) > 0 as is_weekend_day,
         coalesce(event_days.events_total, 0) as events_total,
         coalesce(event_days.unknown_events, 0) as unknown_events,
-        {%- for category in event_categories() %}
+        {%- for category in event_categories() if category != 'engagement' %}
             coalesce(event_days.{{ category }}_events, 0) as {{ category }}_events,
         {%- endfor %}
+        -- engagements: weighted events plus scored completed orders (see events above)
+        coalesce(event_days.engagement_events, 0)
+        + case when purchase_weight.engagement_weight > 0 then coalesce(order_days.completed_orders, 0) else 0 end
+            as engagement_events,
         {%- for behavior in event_behaviors() %}
             coalesce(event_days.{{ behavior }}_events, 0) as {{ behavior }}_events,
         {%- endfor %}
         {%- for channel in engagement_channels() %}
             coalesce(event_days.engagement_events_{{ channel }}, 0) as engagement_events_{{ channel }},
         {%- endfor %}
-        coalesce(event_days.engagement_points, 0) as engagement_points,
+        coalesce(event_days.engagement_points, 0)
+        + coalesce(order_days.completed_orders, 0) * purchase_weight.engagement_weight as engagement_points,
         event_days.max_journey_stage_rank,
-        event_days.last_engagement_at,
+        case
+            when purchase_weight.engagement_weight <= 0 or order_days.last_order_at is null
+                then event_days.last_engagement_at
+            when event_days.last_engagement_at is null or order_days.last_order_at > event_days.last_engagement_at
+                then order_days.last_order_at
+            else event_days.last_engagement_at
+        end as last_engagement_at,
         {%- for milestone in milestones %}
             event_days.first_{{ milestone }}_at,
             event_days.last_{{ milestone }}_at,
@@ -198,6 +225,7 @@ final as (
         order_days.first_order_at,
         order_days.last_order_at
     from contact_days
+    cross join purchase_weight
     left join event_days
         on contact_days.contact_id = event_days.contact_id
             and contact_days.activity_date = event_days.activity_date

@@ -1,6 +1,8 @@
 -- One row per contact id known anywhere: every CRM contact, plus ids that
 -- appear only on events or orders (flagged is_in_crm = false, so they still
--- get facts). Carries no raw email: only its normalized SHA-256 hash.
+-- get facts). Carries no raw email: only its normalized SHA-256 hash, and
+-- whether the address passes the syntax test (macros/facts/email_address.sql),
+-- which is read here, where the address is, and nowhere else.
 with
 
 crm_contacts as (
@@ -57,6 +59,7 @@ final as (
         case
             when crm_contacts.email is not null then {{ sha256_hex('crm_contacts.email') }}
         end as email_sha256,
+        {{ is_valid_email('crm_contacts.email') }} as has_valid_email,
         activity_contacts.first_activity_at,
         case
             when crm_contacts.created_at is null then activity_contacts.first_activity_at

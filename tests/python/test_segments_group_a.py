@@ -146,9 +146,12 @@ ORDERS = [
 
 EXPECTED = {
     # contact: (rfm, purchase_behavior, usage_rate, engagement_level, loyalty_status)
-    "deal_seeker": ("potential_loyalist", "deal_seeker", "medium", "passive", "repeat_buyer"),
-    "high_spender": ("potential_loyalist", "high_spender", "medium", "engaged", "repeat_buyer"),
-    "researcher": ("promising", "researcher", "light", "unengaged", "first_time_buyer"),
+    # engagement: orders and app sessions count (issue 9, item 2): the deal
+    # seeker, high spender and loyal buyers are highly engaged, the researcher
+    # (product views and an order, never an email) is engaged
+    "deal_seeker": ("potential_loyalist", "deal_seeker", "medium", "highly_engaged", "repeat_buyer"),
+    "high_spender": ("potential_loyalist", "high_spender", "medium", "highly_engaged", "repeat_buyer"),
+    "researcher": ("promising", "researcher", "light", "engaged", "first_time_buyer"),
     "impulse_buyer": ("new_customer", "impulse_buyer", "non_user", "passive", "first_time_buyer"),
     "cart_abandoner": ("no_purchase", "cart_abandoner", "non_user", "passive", "prospect"),
     "heavy_app_user": ("no_purchase", "non_buyer", "heavy", "unreachable", "prospect"),
@@ -157,8 +160,8 @@ EXPECTED = {
     "engaged_prospect": ("no_purchase", "non_buyer", "non_user", "highly_engaged", "prospect"),
     "quiet_subscriber": ("no_purchase", "non_buyer", "non_user", "unengaged", "prospect"),
     "lapsed_loyal": ("at_risk", "regular_buyer", "non_user", "unengaged", "churned"),
-    "loyal_advocate": ("champion", "regular_buyer", "non_user", "passive", "advocate"),
-    "loyal_regular": ("champion", "regular_buyer", "non_user", "unengaged", "loyal"),
+    "loyal_advocate": ("champion", "regular_buyer", "non_user", "highly_engaged", "advocate"),
+    "loyal_regular": ("champion", "regular_buyer", "non_user", "highly_engaged", "loyal"),
     "repeat_lapsing": ("about_to_sleep", "regular_buyer", "non_user", "unreachable", "repeat_buyer"),
 }
 
@@ -222,10 +225,13 @@ def test_rows_carry_type_reason_and_deciding_facts(default_rows):
     assert (rfm["loyal_regular"]["r_score"], rfm["loyal_regular"]["f_score"]) == (5, 4)
     assert rfm["high_spender"]["m_score"] == 5
     assert rfm["loyal_advocate"]["rfm_cell"] == "542"
-    assert rfm["loyal_advocate"]["segment_reason"] == "r=5,f=4;fixed_thresholds:population_8<20"
+    assert rfm["loyal_advocate"]["segment_reason"].startswith("recency 5, frequency 4 of 5: last purchase ")
+    assert rfm["loyal_advocate"]["segment_reason"].endswith("; fixed thresholds: 8 buyers, fewer than 20")
+    assert rfm["loyal_advocate"]["reason_code"] == "scored_by_fixed_thresholds"
     assert rfm["repeat_lapsing"]["rfm_cell"] == "322"
     assert rfm["cart_abandoner"]["r_score"] is None
-    assert rfm["cart_abandoner"]["segment_reason"] == "purchase_days=0"
+    assert (rfm["cart_abandoner"]["segment_reason"], rfm["cart_abandoner"]["reason_code"]) == (
+        "no purchase yet", "no_purchase")
 
     behavior = default_rows["purchase_behavior"]
     assert behavior["high_spender"]["purchaser_revenue_rank"] == 1
@@ -246,13 +252,20 @@ def test_rows_carry_type_reason_and_deciding_facts(default_rows):
     assert {row["usage_rate_window"] for row in usage.values()} == {"medium"}
 
     engagement = default_rows["engagement_level"]
-    assert engagement["unsubscribed"]["segment_reason"] == "unsubscribed"
-    assert engagement["heavy_app_user"]["segment_reason"] == "no_opt_in"
-    assert engagement["light_app_user"]["segment_reason"] == "opt_in_unknown"
-    assert engagement["quiet_subscriber"]["segment_reason"] == "no_engagement_in_90_days"
+    assert engagement["unsubscribed"]["reason_code"] == "unreachable_unsubscribed"
+    assert engagement["heavy_app_user"]["reason_code"] == "unreachable_no_opt_in"
+    assert engagement["heavy_app_user"]["segment_reason"] == "not reachable: no marketing opt-in"
+    assert engagement["light_app_user"]["reason_code"] == "unreachable_opt_in_unknown"
+    assert engagement["quiet_subscriber"]["reason_code"] == "no_recent_engagement"
+    assert engagement["quiet_subscriber"]["segment_reason"] == "no engagement for 121 days; 4 emails unanswered"
     assert engagement["quiet_subscriber"]["days_since_last_engagement"] == 121
-    assert engagement["researcher"]["segment_reason"] == "never_engaged"
+    # never opened an email, but the product views and the order are engagements
+    assert engagement["researcher"]["reason_code"] == "score_engaged"
+    assert engagement["researcher"]["days_since_last_engagement"] == 3
+    # bought today, never opens email: the order is the last engagement
+    assert engagement["loyal_regular"]["days_since_last_engagement"] == 0
     assert engagement["engaged_prospect"]["engagement_score"] == pytest.approx(30.0)
+    assert engagement["engaged_prospect"]["segment_reason"] == "engagement score 30.0 (highly engaged from 10)"
 
     loyalty = default_rows["loyalty_status"]
     assert loyalty["lapsed_loyal"]["expected_gap_days"] == pytest.approx(30.5)
@@ -263,12 +276,13 @@ def test_rows_carry_type_reason_and_deciding_facts(default_rows):
 
 
 def test_shorter_at_risk_multiplier_moves_only_the_expected_contacts(raw_dir, work_dir, default_labels):
-    # Segments only: the facts do not read this var, so the tables built above are reused.
+    # The overdue multiplier is the shared purchase rhythm: the facts apply it
+    # (purchase_overdue_after_days), so they are rebuilt with the segments.
     changed = build_on(
         raw_dir,
         work_dir,
-        vars={"as_of_date": AS_OF, "loyalty_at_risk_gap_multiplier": 1.2},
-        args=("run", "--select", *SEG_MODELS),
+        vars={"as_of_date": AS_OF, "rhythm_overdue_gap_multiplier": 1.2},
+        args=("run", "--select", "fct_contact_behavior", *SEG_MODELS),
     )
     assert changed.ok, changed.failures()
     after = _labels(changed)
@@ -278,7 +292,11 @@ def test_shorter_at_risk_multiplier_moves_only_the_expected_contacts(raw_dir, wo
         for contact in default_labels[t]
         if default_labels[t][contact] != after[t][contact]
     }
-    # 130 days since the last purchase: within 1.5 x its 100-day gap, beyond 1.2 x
-    assert moved == {("loyalty_status", "repeat_lapsing"): ("repeat_buyer", "at_risk")}
+    # 130 days since the last purchase: within 1.5 x its 100-day gap, beyond 1.2 x:
+    # overdue, so at risk in loyalty and, the same rhythm, R capped at 2 in RFM
+    assert moved == {
+        ("loyalty_status", "repeat_lapsing"): ("repeat_buyer", "at_risk"),
+        ("rfm", "repeat_lapsing"): ("about_to_sleep", "hibernating"),
+    }
     reason = changed.by_key("main_marts.seg_loyalty_status")["repeat_lapsing"]["segment_reason"]
-    assert reason == "days_since_last_purchase>1.2x_gap_and_60_days"
+    assert reason == "last purchase 130 days ago; buys every 100 days on average; at risk after 120 days"

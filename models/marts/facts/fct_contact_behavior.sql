@@ -214,10 +214,32 @@ final as (
         coalesce(activity.has_unsubscribed, false) as has_unsubscribed,
         coalesce(activity.has_bounced, false) as has_bounced,
         coalesce(activity.has_reported_spam, false) as has_reported_spam,
-        coalesce(contacts.email_opt_in, false)
+        coalesce(contacts.has_valid_email, false) as has_valid_email,
+        -- Reachability, the one definition (engagement_level's unreachable, the
+        -- activation lists' gate contactability and segment_summary's reachable
+        -- share read these two columns): a CRM contact with an email that passes
+        -- the syntax test (macros/facts/email_address.sql), opted in, and never
+        -- unsubscribed, bounced or reported spam. The first reason that fails:
+        case
+            when not contacts.is_in_crm or contacts.email_sha256 is null then 'no_email'
+            when not coalesce(contacts.has_valid_email, false) then 'invalid_email'
+            when coalesce(activity.has_unsubscribed, false) then 'unsubscribed'
+            when coalesce(activity.has_bounced, false) then 'bounced'
+            when coalesce(activity.has_reported_spam, false) then 'spam_complaint'
+            when contacts.email_opt_in is null then 'opt_in_unknown'
+            when not contacts.email_opt_in then 'no_opt_in'
+        end as unreachable_reason,
+        contacts.is_in_crm
+        and contacts.email_sha256 is not null
+        and coalesce(contacts.has_valid_email, false)
+        and coalesce(contacts.email_opt_in, false)
         and not coalesce(activity.has_unsubscribed, false)
         and not coalesce(activity.has_bounced, false)
         and not coalesce(activity.has_reported_spam, false) as is_reachable,
+        -- days since the contact was first seen (CRM creation, or an earlier
+        -- event or order): the engagement grace period reads it
+        cast({{ days_between('cast(contacts.first_seen_at as date)', 'as_of.as_of_date') }} as {{ dbt.type_bigint() }})
+            as contact_age_days,
 
         -- activity and lifecycle
         activity.first_activity_date,
