@@ -8,12 +8,14 @@ previous one 2025-05-02 .. 05-31, and everything up to 2025-05-01 is "before".
 Personas and what makes them:
   p_lead         anonymous web visitor (anon-1) in May, identified in June by a
                  form submit carrying the same anonymous id: a lead.
-  p_holiday      four purchase days, all inside occasion windows and all on
-                 weekends (holiday wins over weekend), last one 57 days ago.
+  p_holiday      four purchase days, all on weekends, two of them inside
+                 holiday windows (Black Friday weekend, Valentine's week: 50%,
+                 above 2 x the calendar's 12%; holiday wins over weekend);
+                 plain orders (no benefit signal); last one 57 days ago.
   p_weekend      four purchase days in June, three on weekends, three with a
                  discount, and a review: a price-seeking advocate.
-  p_premium      one premium order with express shipping (quality and
-                 convenience tie at 1.0: quality comes first), visited in May.
+  p_premium      one premium order with express shipping (one order is too
+                 little to judge a benefit), visited in May.
   p_ex           two pickup orders in October 2024, nothing since.
   p_resurrected  visited in March, nothing in May, back in June with a cart.
   p_mid_visitor  a single page view 36 days ago.
@@ -96,9 +98,9 @@ ORDERS = [
 EXPECTED = {
     # contact: (journey_stage, benefits_sought, occasion, user_status, activity_lifecycle)
     "p_lead": ("consideration", "insufficient_data", "insufficient_data", "potential_user", "current"),
-    "p_holiday": ("customer", "mixed", "holiday_shopper", "regular_user", "dormant"),
+    "p_holiday": ("customer", "no_benefit_signal", "holiday_shopper", "regular_user", "dormant"),
     "p_weekend": ("advocate", "price", "weekend_shopper", "regular_user", "new"),
-    "p_premium": ("customer", "quality", "insufficient_data", "first_time_user", "current"),
+    "p_premium": ("customer", "insufficient_data", "insufficient_data", "first_time_user", "current"),
     "p_ex": ("lapsed", "convenience", "everyday_shopper", "ex_user", "inactive"),
     "p_resurrected": ("decision", "insufficient_data", "insufficient_data", "potential_user", "resurrected"),
     "p_mid_visitor": ("awareness", "insufficient_data", "insufficient_data", "potential_user", "dormant"),
@@ -151,10 +153,16 @@ def test_rows_carry_type_reason_and_deciding_facts(default_build):
     assert str(lifecycle["p_lead"]["first_activity_date"]) == "2025-05-15"
     benefits = default_build.by_key("main_marts.seg_benefits_sought")
     assert benefits["p_weekend"]["discounted_order_share"] == pytest.approx(0.75)
-    assert benefits["p_premium"]["segment_reason"] == "quality_share>=0.5_and_highest"
+    # one order is too little to judge a benefit (benefit_min_orders 2)
+    assert benefits["p_premium"]["segment_reason"] == "1 of the 2 completed orders needed to judge a benefit"
+    assert benefits["p_holiday"]["reason_code"] == "no_benefit_signal"
     occasion = default_build.by_key("main_marts.seg_occasion")
     assert occasion["p_holiday"]["weekend_purchase_day_share"] == pytest.approx(1.0)
-    assert occasion["p_holiday"]["occasion_purchase_day_share"] == pytest.approx(1.0)
+    # Nov 30 (Black Friday weekend) and Feb 8 (Valentine's week) are in the
+    # generated calendar; Dec 7 and May 4 are not (Christmas Dec 11-24,
+    # Mother's Day week May 5-11 in 2025)
+    assert occasion["p_holiday"]["occasion_purchase_day_share"] == pytest.approx(0.5)
+    assert occasion["p_holiday"]["reason_code"] == "holiday_lift"
     for model in SEG_MODELS:
         rows = default_build.table(f"main_marts.{model}")
         assert all(row["segment_reason"] for row in rows), model

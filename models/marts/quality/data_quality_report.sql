@@ -170,7 +170,7 @@ checks as (
         'orders' as source_table,
         'distinct_currencies' as check_name,
         distinct_currencies as check_value,
-        'Distinct currency codes on staged orders; amounts are summed as one currency, so above 1 needs a look.'
+        'Distinct currency codes on staged orders (every amount converted to the var reporting_currency; an order without a rate is quarantined as unknown_currency).'
             as check_description
     from order_checks
 )

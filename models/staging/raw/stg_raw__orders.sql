@@ -2,6 +2,7 @@
 -- order_id keeps its latest state: the highest status precedence (refunded >
 -- cancelled > completed), then the latest ordered_at, then the lowest raw row
 -- text; the rule is written once, in macros/staging/order_status.sql.
+-- Amounts are in the reporting currency (converted in base_raw__orders).
 with
 
 valid_rows as (
@@ -25,9 +26,14 @@ select
     ordered_at,
     -- the day in the reporting time zone (var reporting_time_zone, default UTC: macros/cross_db/local_time.sql)
     {{ reporting_date('ordered_at') }} as ordered_date,
-    order_total,
-    coalesce(discount_total, 0) as discount_total,
+    -- amounts in the reporting currency (var reporting_currency: macros/staging/currency.sql)
+    order_total_reporting as order_total,
+    coalesce(discount_total_reporting, 0) as discount_total,
+    cast('{{ reporting_currency() }}' as {{ dbt.type_string() }}) as reporting_currency,
     currency,
+    rate_to_reporting,
+    order_total as original_order_total,
+    coalesce(discount_total, 0) as original_discount_total,
     status,
     shipping_method,
     product_tier

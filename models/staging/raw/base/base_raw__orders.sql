@@ -3,8 +3,17 @@
 -- does not fit decimal(18, 2) is invalid_amount, and so is an amount above
 -- the var plausible_amount_max (out of range: keeps every sum in range).
 -- An ordered_at after the build started (plus a day) is future_timestamp (macros/config/build_clock.sql).
+-- Currency (macros/staging/currency.sql): amounts are converted to the var
+-- reporting_currency (order_total_reporting, discount_total_reporting); an
+-- order in another currency without a rate is unknown_currency; no currency
+-- means the reporting currency. A converted amount above plausible_amount_max
+-- is invalid_amount too.
 {%- set amount_max = config_number('plausible_amount_max', none, 0) %}
 with
+
+exchange_rates as (
+    {{ exchange_rate_rows() }}
+),
 
 source as (
     select * from {{ raw_table('orders', validate=true) }} as raw_rows
@@ -45,6 +54,23 @@ typed as (
     from cleaned
 ),
 
+converted as (
+    select
+        typed.*,
+        case when typed.currency is null then 1 else exchange_rates.rate_to_reporting end as rate_to_reporting
+    from typed
+    left join exchange_rates
+        on typed.currency = exchange_rates.currency
+),
+
+amounts as (
+    select
+        *,
+        cast(round(order_total * rate_to_reporting, 2) as decimal(18, 2)) as order_total_reporting,
+        cast(round(discount_total * rate_to_reporting, 2) as decimal(18, 2)) as discount_total_reporting
+    from converted
+),
+
 validated as (
     select
         *,
@@ -65,8 +91,11 @@ validated as (
             when discount_total > {{ amount_max }} then 'invalid_amount'
             when status is null or status not in {{ sql_string_list(config_code_list('order_statuses')) }}
                 then 'unknown_status'
+            when rate_to_reporting is null then 'unknown_currency'
+            when order_total_reporting > {{ amount_max }} then 'invalid_amount'
+            when discount_total_reporting > {{ amount_max }} then 'invalid_amount'
         end as rejection_reason
-    from typed
+    from amounts
 )
 
 select * from validated
