@@ -24,7 +24,10 @@
 {% macro rule_parameter_specs() %}
     {{ return({
         'quantile_min_population': {'kind': 'int', 'min': 1},
+        'fact_window_short_days': {'kind': 'int', 'min': 1},
+        'fact_window_medium_days': {'kind': 'int', 'min': 1},
         'fact_window_long_days': {'kind': 'int', 'min': 1},
+        'reporting_currency': {'kind': 'macro', 'macro': 'reporting_currency'},
         'lifecycle_period_days': {'kind': 'int', 'min': 1},
         'rhythm_default_gap_days': {'kind': 'int', 'min': 1},
         'rhythm_overdue_gap_multiplier': {'kind': 'number', 'min': 0.1},

@@ -4,11 +4,6 @@
 {{ segment_model(
     segmentation_type='purchase_behavior',
     rule=segment_purchase_behavior(),
-    rule_inputs=[
-        'purchase_deal_min_discount_share', 'purchase_deal_min_orders', 'purchase_high_spender_share',
-        'purchase_high_spender_min_revenue', 'quantile_min_population',
-        'purchase_researcher_min_events', 'purchase_impulse_max_visits', 'purchase_cart_abandon_days',
-    ],
     evidence_columns={
         'days_since_abandoned_cart': 'bigint',
         'last_abandoned_cart_at': 'timestamp',

@@ -4,10 +4,6 @@
 {{ segment_model(
     segmentation_type='usage_rate',
     rule=segment_usage_rate(),
-    rule_inputs=[
-        'usage_rate_method', 'usage_rate_window', 'usage_heavy_share', 'usage_medium_share',
-        'usage_heavy_min_events', 'usage_medium_min_events', 'quantile_min_population',
-    ],
     evidence_columns={
         'usage_rate_method': 'string',
         'usage_rate_window': 'string',
