@@ -51,7 +51,7 @@
     {%- set name = 'reporting_time_zone' -%}
     {%- set value = var(name, 'UTC') -%}
     {%- set expected = "an IANA time zone name from seeds/reference/iana_time_zones.csv, for example UTC or America/New_York" -%}
-    {%- if value is not string or not modules.re.fullmatch('[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,2}', value) -%}
+    {%- if value is not string or not modules.re.fullmatch('[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}', value) -%}
         {{ config_error(name, value, expected) }}
     {%- endif -%}
     {%- if value != 'UTC' -%}
