@@ -65,7 +65,6 @@
         'engagement_high_score': {'kind': 'number', 'min': 0},
         'engagement_engaged_score': {'kind': 'number', 'min': 0},
         'engagement_grace_days': {'kind': 'int', 'min': 0},
-        'engagement_grace_days': {'kind': 'int', 'min': 0},
 
         'loyalty_churned_gap_multiplier': {'kind': 'number', 'min': 0.1},
         'loyalty_churned_min_days': {'kind': 'int', 'min': 0},
