@@ -123,7 +123,7 @@
     ] -%}
     {%- set overdue_words = ['; overdue ('] + rhythm_reason('scored.')
         + ['), so recency is at most ' ~ p.overdue_max_r_score] -%}
-    {%- set fixed_words = ['; fixed thresholds: ', reason_int('scored.rfm_purchaser_count'),
+    {%- set fixed_words = ['; fixed thresholds: only ', reason_int('scored.rfm_purchaser_count'),
         ' buyers, fewer than ' ~ p.min_population] -%}
     {%- set cell = 'the (R, F) cell of the grid seed ' ~ p.segment_map -%}
     {%- set by_quantiles = 'R, F, M by percent_rank over at least ' ~ p.min_population ~ ' purchasers' -%}

@@ -144,14 +144,30 @@ order_days as (
         sum(case when is_completed and is_local_occasion then 1 else 0 end) as occasion_orders,
         sum(case when is_completed and is_local_weekend then 1 else 0 end) as weekend_orders,
         -- parts of the day (var occasion_time_of_day_hours): morning, daytime, evening, night
-        sum(case when is_completed and local_hour >= {{ day_part_hours[0] }} and local_hour < {{ day_part_hours[1] }}
-            then 1 else 0 end) as morning_orders,
-        sum(case when is_completed and local_hour >= {{ day_part_hours[1] }} and local_hour < {{ day_part_hours[2] }}
-            then 1 else 0 end) as daytime_orders,
-        sum(case when is_completed and local_hour >= {{ day_part_hours[2] }} and local_hour < {{ day_part_hours[3] }}
-            then 1 else 0 end) as evening_orders,
-        sum(case when is_completed and (local_hour >= {{ day_part_hours[3] }} or local_hour < {{ day_part_hours[0] }})
-            then 1 else 0 end) as night_orders,
+        sum(
+            case
+                when is_completed and local_hour >= {{ day_part_hours[0] }} and local_hour < {{ day_part_hours[1] }} then 1
+                else 0
+            end
+        ) as morning_orders,
+        sum(
+            case
+                when is_completed and local_hour >= {{ day_part_hours[1] }} and local_hour < {{ day_part_hours[2] }} then 1
+                else 0
+            end
+        ) as daytime_orders,
+        sum(
+            case
+                when is_completed and local_hour >= {{ day_part_hours[2] }} and local_hour < {{ day_part_hours[3] }} then 1
+                else 0
+            end
+        ) as evening_orders,
+        sum(
+            case
+                when is_completed and (local_hour >= {{ day_part_hours[3] }} or local_hour < {{ day_part_hours[0] }}) then 1
+                else 0
+            end
+        ) as night_orders,
         min(case when is_completed then ordered_at end) as first_order_at,
         max(case when is_completed then ordered_at end) as last_order_at
     from orders_flagged

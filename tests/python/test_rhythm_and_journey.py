@@ -23,7 +23,8 @@ STORIES_DIR = Path(__file__).resolve().parents[1] / "stories"
 STORY_FILE = STORIES_DIR / "rhythm_and_journey.yml"
 BUILD = (
     "build", "--select", "+contact_segments", "segment_definitions", "forbidden_label_combinations",
-    "path:models/marts/segments", "--indirect-selection", "cautious", "--exclude-resource-type", "unit_test",
+    "assert_forbidden_combinations_name_defined_labels",
+    "--indirect-selection", "cautious", "--exclude-resource-type", "unit_test",
 )
 
 

@@ -226,7 +226,7 @@ def test_rows_carry_type_reason_and_deciding_facts(default_rows):
     assert rfm["high_spender"]["m_score"] == 5
     assert rfm["loyal_advocate"]["rfm_cell"] == "542"
     assert rfm["loyal_advocate"]["segment_reason"].startswith("recency 5, frequency 4 of 5: last purchase ")
-    assert rfm["loyal_advocate"]["segment_reason"].endswith("; fixed thresholds: 8 buyers, fewer than 20")
+    assert rfm["loyal_advocate"]["segment_reason"].endswith("; fixed thresholds: only 8 buyers, fewer than 20")
     assert rfm["loyal_advocate"]["reason_code"] == "scored_by_fixed_thresholds"
     assert rfm["repeat_lapsing"]["rfm_cell"] == "322"
     assert rfm["cart_abandoner"]["r_score"] is None
@@ -236,19 +236,22 @@ def test_rows_carry_type_reason_and_deciding_facts(default_rows):
     behavior = default_rows["purchase_behavior"]
     assert behavior["high_spender"]["purchaser_revenue_rank"] == 1
     assert behavior["high_spender"]["purchaser_count"] == 8
-    assert behavior["high_spender"]["segment_reason"] == "net_revenue>=1000;fixed_thresholds:population_8<20"
+    assert behavior["high_spender"]["reason_code"] == "revenue_above_fixed_threshold"
+    assert behavior["high_spender"]["segment_reason"].endswith(
+        " USD, at least 1,000.00; fixed threshold: only 8 buyers, fewer than 20")
     assert behavior["deal_seeker"]["discounted_order_share"] == pytest.approx(1.0)
     assert behavior["researcher"]["research_events_before_first_purchase"] == 6
     assert behavior["cart_abandoner"]["days_since_abandoned_cart"] == 3
     # no tracked visit before the first purchase: not an impulse buyer
-    assert behavior["lapsed_loyal"]["segment_reason"] == "purchaser_without_pattern"
+    assert behavior["lapsed_loyal"]["reason_code"] == "purchases_without_pattern"
 
     usage = default_rows["usage_rate"]
     assert usage["heavy_app_user"]["usage_events_in_window"] == 30
     assert usage["heavy_app_user"]["usage_user_count"] == 5
     # 5 users, fewer than quantile_min_population: the fixed cut points (20 / 5 events)
-    assert usage["heavy_app_user"]["segment_reason"] == "usage_events_medium>=20;fixed_thresholds:population_5<20"
-    assert usage["deal_seeker"]["segment_reason"] == "usage_events_medium>=5;fixed_thresholds:population_5<20"
+    assert usage["heavy_app_user"]["segment_reason"] == (
+        "30 app events in the last 30 days, at least 20; fixed thresholds: only 5 users, fewer than 20")
+    assert usage["deal_seeker"]["reason_code"] == "medium_fixed_events"
     assert {row["usage_rate_window"] for row in usage.values()} == {"medium"}
 
     engagement = default_rows["engagement_level"]

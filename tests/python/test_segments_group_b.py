@@ -146,8 +146,12 @@ def test_rows_carry_type_reason_and_deciding_facts(default_build):
     assert journey["p_lead"]["segmentation_type"] == "journey_stage"
     # the form submit (consideration) and the stitched anonymous visits count for the lead
     assert journey["p_lead"]["max_event_journey_stage"] == "consideration"
-    assert journey["p_lead"]["segment_reason"] == "max_event_stage=consideration"
-    assert journey["p_ex"]["segment_reason"] == "days_since_last_activity>90"
+    assert journey["p_lead"]["segment_reason"] == (
+        "furthest step in the last 90 days: consideration; furthest stage consideration")
+    assert journey["p_ex"]["reason_code"] == "buyer_inactive_and_overdue"
+    assert journey["p_ex"]["segment_reason"] == (
+        "last activity 251 days ago; last purchase 251 days ago; buys every 7 days on average; "
+        "furthest stage customer")
     assert journey["p_holiday"]["days_since_last_activity"] == 57
     lifecycle = default_build.by_key("main_marts.seg_activity_lifecycle")
     assert str(lifecycle["p_lead"]["first_activity_date"]) == "2025-05-15"
@@ -187,9 +191,10 @@ def test_shorter_lapse_window_moves_only_the_expected_contacts(raw_dir, default_
     before = _labels(default_build)["seg_journey_stage"]
     after = {row["contact_id"]: row["segment"] for row in short.table("main_marts.seg_journey_stage")}
     moved = {contact: (before[contact], after[contact]) for contact in before if before[contact] != after[contact]}
-    # last activity 57 and 36 days ago: inside 90 days, beyond 30
-    assert moved == {
-        "p_holiday": ("customer", "lapsed"),
-        "p_mid_visitor": ("awareness", "lapsed"),
-    }
-    assert short.by_key("main_marts.seg_journey_stage")["p_holiday"]["segment_reason"] == "days_since_last_activity>30"
+    # last activity 36 days ago: inside 90 days, beyond 30. p_holiday (last
+    # activity 57 days ago) is a buyer on her rhythm (every 52 days, overdue
+    # after 78): no activity for 30 days does not make a buyer lapsed.
+    assert moved == {"p_mid_visitor": ("awareness", "lapsed")}
+    rows = short.by_key("main_marts.seg_journey_stage")
+    assert rows["p_mid_visitor"]["reason_code"] == "prospect_inactive"
+    assert (rows["p_holiday"]["segment"], rows["p_holiday"]["reason_code"]) == ("customer", "purchased")

@@ -125,7 +125,11 @@ def test_three_buyers_of_the_same_order_on_the_same_day_share_one_rfm_label(smal
     assert {scores(rfm[c]) for c in ("same_a", "same_b", "same_c")} == {scores(rfm["same_a"])}
     # a small shop: the fixed thresholds decide (bought 10 days ago, once, 20.00)
     assert scores(rfm["same_a"]) == ("new_customer", 5, 1, 1)
-    assert rfm["same_a"]["segment_reason"] == "r=5,f=1;fixed_thresholds:population_4<20"
+    assert rfm["same_a"]["segment_reason"] == (
+        "recency 5, frequency 1 of 5: last purchase 10 days ago, 1 purchase day, 20.00 net; "
+        "fixed thresholds: only 4 buyers, fewer than 20"
+    )
+    assert rfm["same_a"]["reason_code"] == "scored_by_fixed_thresholds"
 
 
 def test_the_same_trio_shares_one_rfm_label_in_a_big_shop(big):

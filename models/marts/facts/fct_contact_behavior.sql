@@ -199,8 +199,8 @@ calendar_share as (
     from calendar_span
     inner join {{ ref('int_occasion_calendar') }} as occasion_calendar
         on
-            occasion_calendar.start_date >= calendar_span.span_start
-            and occasion_calendar.start_date <= calendar_span.span_end
+            calendar_span.span_start <= occasion_calendar.start_date
+            and calendar_span.span_end >= occasion_calendar.start_date
 ),
 
 final as (
@@ -293,8 +293,8 @@ final as (
         cast(coalesce(purchase_days.weekend_purchase_days, 0) as {{ dbt.type_bigint() }}) as weekend_purchase_days,
         cast(calendar_share.calendar_occasion_day_share as {{ type_double() }}) as calendar_occasion_day_share,
         {%- for part in ['morning', 'daytime', 'evening', 'night'] %}
-        cast(coalesce(purchase_days.{{ part }}_orders, 0) as {{ dbt.type_bigint() }}) as {{ part }}_orders,
-        {{ safe_divide('purchase_days.' ~ part ~ '_orders', 'purchase_days.order_count') }} as {{ part }}_order_share,
+            cast(coalesce(purchase_days.{{ part }}_orders, 0) as {{ dbt.type_bigint() }}) as {{ part }}_orders,
+            {{ safe_divide('purchase_days.' ~ part ~ '_orders', 'purchase_days.order_count') }} as {{ part }}_order_share,
         {%- endfor %}
 
         -- usage, engagement and reachability

@@ -38,9 +38,18 @@ typed as (
     from cleaned
 ),
 
-validated as (
+zoned as (
     select
         typed.*,
+        time_zones.time_zone is not null as is_known_time_zone
+    from typed
+    left join {{ ref('iana_time_zones') }} as time_zones
+        on typed.time_zone = time_zones.time_zone
+),
+
+validated as (
+    select
+        *,
         case
             when contact_id is null then 'missing_contact_id'
             when {{ has_control_characters('contact_id') }} then 'invalid_text'
@@ -48,11 +57,9 @@ validated as (
             when {{ is_implausible_timestamp('created_at') }} then 'implausible_timestamp'
             when {{ is_future_timestamp('created_at') }} then 'future_timestamp'
             when email_opt_in_text is not null and email_opt_in is null then 'invalid_boolean'
-            when typed.time_zone is not null and time_zones.time_zone is null then 'unknown_time_zone'
+            when time_zone is not null and not is_known_time_zone then 'unknown_time_zone'
         end as rejection_reason
-    from typed
-    left join {{ ref('iana_time_zones') }} as time_zones
-        on typed.time_zone = time_zones.time_zone
+    from zoned
 )
 
 select * from validated
