@@ -299,10 +299,15 @@ ORDERS = [
     *[((oid, "h_in_orders", "2024-03-01 10:00:00", total, discount, "USD", "completed", "standard", "standard"),
        expected if isinstance(expected, str) else OK)
       for oid, total, discount, expected in AMOUNTS],
-    # currencies: not validated (a single currency is assumed; data_quality_report counts them)
-    (("s_currency_unknown", "h_in_orders", "2024-03-02 10:00:00", "10", "", "XYZ", "completed", "", ""), OK),
-    (("s_currency_symbol", "h_in_orders", "2024-03-02 10:00:00", "10", "", "€", "completed", "", ""), OK),
-    (("s_currency_padded", "h_in_orders", "2024-03-02 10:00:00", "10", "", " eur ", "completed", "", ""), OK),
+    # currencies other than the reporting currency (USD) without a rate (the default has none): quarantined,
+    # never summed as dollars (macros/staging/currency.sql); case and padding are ignored
+    (("s_currency_unknown", "h_in_orders", "2024-03-02 10:00:00", "10", "", "XYZ", "completed", "", ""),
+     "unknown_currency"),
+    (("s_currency_symbol", "h_in_orders", "2024-03-02 10:00:00", "10", "", "€", "completed", "", ""),
+     "unknown_currency"),
+    (("s_currency_padded", "h_in_orders", "2024-03-02 10:00:00", "10", "", " eur ", "completed", "", ""),
+     "unknown_currency"),
+    (("s_currency_usd_padded", "h_in_orders", "2024-03-02 10:00:00", "10", "", " usd ", "completed", "", ""), OK),
     # statuses: the var order_statuses, case and spaces ignored
     (("s_status_case", "h_in_orders", "2024-03-03 10:00:00", "10", "", "USD", " Completed ", "", ""), OK),
     (("s_status_unknown", "h_in_orders", "2024-03-03 10:00:00", "10", "", "USD", "shipped", "", ""), "unknown_status"),
@@ -340,12 +345,12 @@ TABLES = {
 #   events:   70 keyed (26 timestamps, 6 nulls, e_padded, u_unknown, 4 JSON, c_not_in_crm, 7 weird,
 #             3 x 6 control, 6 copies) + 5 keyless; quarantined 17 timestamps, 4 identity/type, 18 control,
 #             dup_bad's bad copy and the 5 keyless; dup_time and dup_text each lose a copy
-#   orders:   60 keyed (30 amounts, 3 currencies, 3 statuses, 5 nulls, 7 weird, 2 x 6 control) + 3 keyless;
-#             quarantined 21 amounts, 2 statuses, 4 nulls, 12 control and the 3 keyless
+#   orders:   61 keyed (30 amounts, 4 currencies, 3 statuses, 5 nulls, 7 weird, 2 x 6 control) + 3 keyless;
+#             quarantined 21 amounts, 3 currencies, 2 statuses, 4 nulls, 12 control and the 3 keyless
 HOSTILE_ACCOUNTING = {
     "contacts": (22, 10, 0, 12),
     "events": (75, 28, 2, 45),
-    "orders": (63, 21, 0, 42),
+    "orders": (64, 19, 0, 45),
 }
 
 
@@ -501,14 +506,17 @@ def check_amounts(build: Any, names: Relations) -> None:
 
 def check_currencies_and_statuses(build: Any, names: Relations) -> None:
     orders = staged(build, names, "orders")
-    assert {orders[k]["currency"] for k in ("s_currency_unknown", "s_currency_symbol", "s_currency_padded")} == {
-        "XYZ", "€", "EUR"}
+    assert orders["s_currency_usd_padded"]["currency"] == "USD"
+    assert orders["n_optional"]["rate_to_reporting"] == 1  # no currency: the reporting currency
     assert orders["s_status_case"]["status"] == "completed"
     got_quarantine = quarantined(build, names, "orders")
+    for order_id in ("s_currency_unknown", "s_currency_symbol", "s_currency_padded"):
+        assert got_quarantine[order_id] == ["unknown_currency"], order_id
     assert got_quarantine["s_status_unknown"] == ["unknown_status"]
     assert got_quarantine["s_status_null"] == ["unknown_status"]
-    # the report flags more than one currency
-    assert report(build, names)[("orders", "distinct_currencies")] == 4  # USD, XYZ, €, EUR
+    # only the reporting currency was staged; the others are counted as quarantined
+    assert report(build, names)[("orders", "distinct_currencies")] == 1
+    assert report(build, names)[("orders", "quarantined_unknown_currency")] == 3
 
 
 def check_malformed_json_kept_as_text(build: Any, names: Relations) -> None:

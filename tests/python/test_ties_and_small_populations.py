@@ -141,20 +141,25 @@ def test_the_same_trio_shares_one_rfm_label_in_a_big_shop(big):
 def test_users_with_the_same_usage_count_share_a_usage_label(small, big):
     usage = small["usage_rate"]
     assert {usage[c]["segment"] for c in ("user_a", "user_b", "user_c")} == {"medium"}  # 12 sessions >= 5
-    assert usage["user_a"]["segment_reason"] == "usage_events_medium>=5;fixed_thresholds:population_3<20"
+    assert usage["user_a"]["segment_reason"] == (
+        "12 app events in the last 30 days, at least 5; fixed thresholds: only 3 users, fewer than 20")
+    assert usage["user_a"]["reason_code"] == "medium_fixed_events"
 
     usage = big["usage_rate"]
     assert {usage[c]["usage_events_in_window"] for c in TIED_USERS} == {20}
     # four tied at ranks 4-7 of 25: together 28% of users, more than the top 20%
     assert {(usage[c]["segment"], usage[c]["usage_user_rank"]) for c in TIED_USERS} == {("medium", 4)}
     assert usage[ONE_TIME[0]]["segment"] == "heavy"
-    assert usage[ONE_TIME[0]]["segment_reason"] == "top_0.2_of_users"
+    assert usage[ONE_TIME[0]]["reason_code"] == "top_share_heavy"
+    assert usage[ONE_TIME[0]]["segment_reason"].endswith(" of 25 users")
 
 
 def test_the_top_of_four_buyers_can_be_a_high_spender_by_the_fixed_threshold(small):
     behavior = small["purchase_behavior"]
     assert behavior["big_spender"]["segment"] == "high_spender"
-    assert behavior["big_spender"]["segment_reason"] == "net_revenue>=1000;fixed_thresholds:population_4<20"
+    assert behavior["big_spender"]["reason_code"] == "revenue_above_fixed_threshold"
+    assert behavior["big_spender"]["segment_reason"].endswith(
+        " USD, at least 1,000.00; fixed threshold: only 4 buyers, fewer than 20")
     assert behavior["big_spender"]["purchaser_count"] == 4
     assert {behavior[c]["segment"] for c in ("same_a", "same_b", "same_c")} == {"regular_buyer"}
 

@@ -66,8 +66,11 @@ converted as (
 amounts as (
     select
         *,
-        cast(round(order_total * rate_to_reporting, 2) as decimal(18, 2)) as order_total_reporting,
-        cast(round(discount_total * rate_to_reporting, 2) as decimal(18, 2)) as discount_total_reporting
+        -- wide, so a huge amount times a rate cannot overflow before the range check below
+        cast(round(cast(order_total as decimal(38, 2)) * cast(rate_to_reporting as decimal(38, 8)), 2)
+            as decimal(38, 2)) as order_total_reporting,
+        cast(round(cast(discount_total as decimal(38, 2)) * cast(rate_to_reporting as decimal(38, 8)), 2)
+            as decimal(38, 2)) as discount_total_reporting
     from converted
 ),
 
