@@ -32,9 +32,10 @@
     rule_version: the md5 of the rule's parameters and text: the resolved
     value of every var the type declares in <type>_parameters()
     (macros/segmentation/_rule_parameters.sql; a type not yet on the rule
-    table lists them in rule_inputs), the text of the macros that define the
-    rule (segment_<type>, <type>_rules, <type>_parameters, and the shared
-    rule_table renderer), and the rows of the seeds the rule reads (the
+    table lists them in rule_inputs), the text of every macro the rule is
+    written in (the type's files macros/segmentation/<type>.sql and
+    <type>_*.sql, and the shared macros/segmentation/_*.sql: rule table,
+    purchase rhythm, this skeleton), and the rows of the seeds the rule reads (the
     type's rows of segment_definitions, and rule_seeds) as loaded. It is
     computed at compile time, so it is a constant per build: the same rule
     with the same thresholds and seed rows gives the same version on any day
@@ -131,15 +132,21 @@ select * from final
     {%- for name in rule_inputs -%}
         {%- do inputs.update({name: canonical_value(var(name, none))}) -%}
     {%- endfor -%}
+    {#- the text of every macro the rule is written in: the type's own files
+        (macros/segmentation/<type>.sql, <type>_*.sql) and the shared ones
+        (macros/segmentation/_*.sql: the rule table, the purchase rhythm, ...) -#}
     {%- set texts = {} -%}
-    {%- for macro_name in ['segment_' ~ segmentation_type, segmentation_type ~ '_rules',
-            segmentation_type ~ '_parameters', 'rule_table', 'reason_sentence'] -%}
-        {%- set macro = context.get(macro_name) -%}
-        {%- if macro is not none -%}
-            {%- do texts.update({macro_name: local_md5(macro.macro.macro_sql)}) -%}
+    {%- set own = 'macros/segmentation/' ~ segmentation_type -%}
+    {%- for name, macro in context.items() -%}
+        {%- if macro.macro is defined and macro.macro.original_file_path is defined
+            and macro.macro.package_name == project_name -%}
+            {%- set path = macro.macro.original_file_path | replace('\\', '/') -%}
+            {%- if path == own ~ '.sql' or path.startswith(own ~ '_') or path.startswith('macros/segmentation/_') -%}
+                {%- do texts.update({name: local_md5(macro.macro.macro_sql)}) -%}
+            {%- endif -%}
         {%- endif -%}
     {%- endfor -%}
-{%- set seeds = {
+    {%- set seeds = {
         'segment_definitions': seed_rows('segment_definitions', "segmentation_type = '" ~ segmentation_type ~ "'"),
     } -%}
     {%- for seed in rule_seeds -%}
