@@ -24,9 +24,14 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 DATABASE = "segkit_loader_test"
 SECRET = "liam.muller2@example.com"  # planted in every bad row
 SECRET_ID = "c424242"
-CONTACTS = "contact_id,email,created_at,email_opt_in"
-EVENTS = "event_id,contact_id,anonymous_id,event_type,occurred_at,channel,properties"
-ORDERS = "order_id,contact_id,ordered_at,order_total,discount_total,currency,status,shipping_method,product_tier"
+sys.path.insert(0, str(PROJECT_DIR))
+from segkit.raw_files import RAW_COLUMNS, REQUIRED_COLUMNS  # noqa: E402  (the sources YAML, the one column list)
+
+sys.path.remove(str(PROJECT_DIR))
+# the headers of an export without the optional columns (contacts.time_zone)
+CONTACTS = ",".join(REQUIRED_COLUMNS["contacts"])
+EVENTS = ",".join(REQUIRED_COLUMNS["events"])
+ORDERS = ",".join(REQUIRED_COLUMNS["orders"])
 GOOD_CONTACT = "c000001,anna@example.org,2026-01-05 10:00:00,true"
 
 
@@ -167,7 +172,7 @@ def test_a_header_without_any_column_of_the_table(tmp_path, target):
     folder = _write(tmp_path / "raw", {"contacts.csv": f"{CONTACTS.replace(',', ';')}\n"
                                                        f"{SECRET_ID};{SECRET};2026-01-01;true\n"})
     _refused(_load(folder, target=target), "contacts.csv line 1: the header names none of the contacts columns "
-                                           "(contact_id, email, created_at, email_opt_in)")
+                                           f"({', '.join(RAW_COLUMNS['contacts'])})")
 
 
 @pytest.mark.parametrize("content", ["requested_at,note\n2026-01-01,by phone\n", f"{SECRET_ID}\nc000002\n"])
@@ -253,7 +258,8 @@ def test_a_good_folder_loads_exactly_the_contract(tmp_path, database):
                                "from information_schema.columns where table_schema = 'analytics_raw_input' "
                                "group by table_name order by table_name")
     assert dict(columns) == {
-        "contacts": CONTACTS.split(","), "events": EVENTS.split(","), "orders": ORDERS.split(","),
+        # every contract column, the optional time_zone too (null: the file has none)
+        "contacts": RAW_COLUMNS["contacts"], "events": EVENTS.split(","), "orders": ORDERS.split(","),
         "erasure_requests": ["contact_id", "requested_at"]}
     assert _query(database, "select contact_id, email, created_at, email_opt_in from analytics_raw_input.contacts "
                             "order by contact_id") == [

@@ -27,8 +27,11 @@ select
     -- the day in the reporting time zone (var reporting_time_zone, default UTC: macros/cross_db/local_time.sql)
     {{ reporting_date('ordered_at') }} as ordered_date,
     -- amounts in the reporting currency (var reporting_currency: macros/staging/currency.sql)
-    cast(order_total_reporting as decimal(18, 2)) as order_total,
-    cast(coalesce(discount_total_reporting, 0) as decimal(18, 2)) as discount_total,
+    -- (decimal(18, 2) as the raw amounts were: the case keeps PostgreSQL's column type as it was, numeric)
+    case when order_total_reporting is not null then cast(order_total_reporting as decimal(18, 2)) end as order_total,
+    coalesce(
+        case when discount_total_reporting is not null then cast(discount_total_reporting as decimal(18, 2)) end, 0
+    ) as discount_total,
     cast('{{ reporting_currency() }}' as {{ dbt.type_string() }}) as reporting_currency,
     currency,
     rate_to_reporting,
