@@ -57,7 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--chunk-contacts", type=int, default=100_000,
                      help="contacts per processing chunk (memory bound; output does not depend on it)")
     gen.add_argument("--threads", type=int, default=None, help="DuckDB threads (output does not depend on it)")
-    gen.add_argument("--calendar", default=None, help="occasion calendar CSV (default: the project's seed)")
+    gen.add_argument("--calendar", default=None, help="occasion calendar CSV (occasion, start_date, end_date; default: the project's calendar, "
+                     "the rules of the var occasion_calendar_rules and the override seed)")
     gen.add_argument("--quiet", action="store_true", help="print nothing")
 
     smp = sub.add_parser("sample", help="regenerate the committed sample with SAMPLE_COMMAND")

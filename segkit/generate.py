@@ -48,6 +48,8 @@ from pathlib import Path
 
 import duckdb
 
+from segkit import occasion_calendar
+
 from segkit.raw_files import REQUIRED_COLUMNS
 
 #: The documented command that produced the committed sample
@@ -100,7 +102,6 @@ EVENT_CHANNELS = {
 }
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CALENDAR = REPO_ROOT / "seeds" / "reference" / "occasion_calendar.csv"
 
 
 @dataclass(frozen=True)
@@ -859,7 +860,12 @@ def generate(contacts: int, days: int, seed: int, out: str | os.PathLike, *,
         con.execute("SET preserve_insertion_order = true")
         if threads:
             con.execute(f"SET threads = {int(threads)}")
-        g = _Gen(con, contacts, days, seed, end_date, dirty, Path(calendar) if calendar else DEFAULT_CALENDAR)
+        if calendar is None:
+            # the project's holiday calendar (rules in dbt_project.yml + override seed),
+            # for every year the data spans (segkit/occasion_calendar.py)
+            first_year = (end_date - _dt.timedelta(days=days)).year
+            calendar = occasion_calendar.write_csv(tmp / "occasion_calendar.csv", range(first_year, end_date.year + 1))
+        g = _Gen(con, contacts, days, seed, end_date, dirty, Path(calendar))
         g.setup()
         rows = {"contacts": 0, "events": 0, "orders": 0, "personas": 0}
         rows["contacts"], rows["personas"] = g.write_contacts(out, fmt)

@@ -15,6 +15,7 @@ import duckdb
 import pytest
 
 from segkit import generate as g
+from segkit import occasion_calendar
 from segkit.__main__ import SAMPLE_TARGETS, build_parser, main, sample_args
 
 REPO = Path(__file__).resolve().parents[2]
@@ -48,7 +49,7 @@ def db(sample) -> duckdb.DuckDBPyConnection:
     for t in TABLES:
         con.execute(f"CREATE TABLE raw_{t} AS SELECT * FROM read_csv('{sample / (t + '.csv')}', "
                     "header = true, all_varchar = true)")
-    cal = REPO / "seeds" / "reference" / "occasion_calendar.csv"
+    cal = occasion_calendar.write_csv(sample / "_calendar.csv", range(2020, 2031))
     con.execute(f"""
         CREATE TABLE occ AS SELECT CAST(start_date AS DATE) AS sd, CAST(end_date AS DATE) AS ed
         FROM read_csv('{cal}', header = true, all_varchar = true);
