@@ -104,7 +104,3 @@
 {#- Reason part: a count with its noun, singular for one: "1 purchase day",
     "3 purchase days". (A general rule-table helper; it lives here until
     _rule_table.sql has one.) -#}
-{% macro reason_count(expr, singular, plural) %}
-    {{ return({'sql': "case when " ~ expr ~ " = 1 then '1 " ~ singular ~ "' else "
-        ~ dbt.concat([reason_int(expr)['sql'], "' " ~ plural ~ "'"]) ~ " end"}) }}
-{% endmacro %}

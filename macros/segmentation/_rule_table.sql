@@ -126,6 +126,23 @@
     {{ return({'sql': dbt.concat([reason_int('100 * (' ~ expr ~ ')')['sql'], "'%'"]), 'doc': 'N%'}) }}
 {% endmacro %}
 
+{% macro reason_count(expr, singular, plural=none) %}
+    {#- a count with its noun: '1 purchase day', '3 purchase days' (plural:
+        default singular + 's') -#}
+    {%- set plural = plural or singular ~ 's' -%}
+    {{ return({'sql': "case when " ~ expr ~ " = 1 then '1 " ~ singular ~ "' else "
+        ~ dbt.concat([reason_int(expr)['sql'], "' " ~ plural ~ "'"]) ~ " end", 'doc': 'N ' ~ plural}) }}
+{% endmacro %}
+
+{% macro reason_top_percent(expr) %}
+    {#- a rank position 0..1 as "top N%", rounded up (0.081 -> '9%'), so the
+        top share is never understated -#}
+    {{ return({'sql': dbt.concat([
+        "cast(cast(ceil(round(cast(100 * (" ~ expr ~ ") as decimal(38, 10)), 6)) as " ~ dbt.type_bigint()
+            ~ ") as " ~ dbt.type_string() ~ ")",
+        "'%'"]), 'doc': 'N%'}) }}
+{% endmacro %}
+
 {% macro reason_text(expr) %}
     {#- a text value as it is -#}
     {{ return({'sql': "cast(" ~ expr ~ " as " ~ dbt.type_string() ~ ")", 'doc': '<' ~ expr ~ '>'}) }}

@@ -87,9 +87,9 @@
     {%- set rhythm = [
         'last purchase ', reason_int('days_since_last_purchase'), ' days ago; ',
     ] -%}
-    {%- set own_gap = [
-        'buys every ', reason_int(d.expected_gap), ' days on average',
-    ] -%}
+    {#- "buys every 150 days on average", or for one purchase "one purchase
+        so far: 90 days assumed between purchases" (_purchase_rhythm.sql) -#}
+    {%- set own_gap = rhythm_reason() -%}
     {{ return([
         {'label': 'prospect', 'when': 'coalesce(purchase_days, 0) = 0', 'code': 'no_purchase',
             'rule': 'no purchase day',
@@ -104,7 +104,7 @@
         {'label': 'advocate', 'when': is_loyal ~ ' and review_count + referral_count > 0', 'code': 'loyal_and_advocating',
             'rule': 'loyal (below) and at least one review or referral',
             'reason': [reason_int('purchase_days'), ' purchase days, the last ', reason_int('days_since_last_purchase'),
-                ' days ago; ', reason_int('review_count + referral_count'), ' reviews or referrals']},
+                ' days ago; ', reason_count('review_count + referral_count', 'review or referral', 'reviews or referrals')]},
         {'label': 'loyal', 'when': is_loyal, 'code': 'frequent_and_recent',
             'rule': 'at least ' ~ p.loyal_min_purchase_days ~ ' purchase days and a purchase in the last '
                 ~ p.loyal_recent_days ~ ' days',
@@ -115,7 +115,7 @@
             'reason': [reason_int('purchase_days'), ' purchase days; '] + rhythm + own_gap},
         {'label': 'first_time_buyer', 'when': 'true', 'code': 'one_purchase',
             'rule': '1 purchase day',
-            'reason': ['one purchase, ', reason_int('days_since_last_purchase'), ' days ago']},
+            'reason': ['one purchase, ', reason_count('days_since_last_purchase', 'day'), ' ago']},
     ]) }}
 {% endmacro %}
 

@@ -94,19 +94,9 @@
 
 {#- Reason part: a share 0..1 as the smallest whole percent it fits in, for
     "top 8%" (0.071 -> '8%'; rounded to 6 places first, so 7/100 is 7%). -#}
-{% macro reason_top_percent(expr) %}
-    {{ return({'sql': dbt.concat([
-        "cast(cast(ceil(round(cast(100 * (" ~ expr ~ ") as decimal(38, 10)), 6)) as " ~ dbt.type_bigint()
-            ~ ") as " ~ dbt.type_string() ~ ")",
-        "'%'"])}) }}
-{% endmacro %}
 
 
 {#- Reason parts: a whole number and its noun, "1 order" / "3 orders". -#}
-{% macro reason_quantity(expr, singular, plural=none) %}
-    {{ return([reason_int(expr), {'sql': "case when " ~ expr ~ " = 1 then ' " ~ singular ~ "' else ' "
-        ~ (plural or singular ~ 's') ~ "' end"}]) }}
-{% endmacro %}
 
 
 {% macro purchase_behavior_rules(p) %}
@@ -119,13 +109,13 @@
             'when': d.days_since_abandoned_cart ~ ' < ' ~ p.cart_abandon_days
                 ~ ' and (last_purchase_at is null or last_purchase_at < last_abandoned_cart_at)',
             'rule': 'abandoned a cart or checkout in the last ' ~ p.cart_abandon_days ~ ' days, no purchase since',
-            'reason': ['abandoned a cart '] + reason_quantity(d.days_since_abandoned_cart, 'day') + [' ago, no purchase since']},
+            'reason': ['abandoned a cart '] + [reason_count(d.days_since_abandoned_cart, 'day')] + [' ago, no purchase since']},
         {'label': 'deal_seeker', 'code': 'mostly_discounted_orders',
             'when': d.is_buyer ~ ' and order_count >= ' ~ p.deal_min_orders
                 ~ ' and discounted_order_share >= ' ~ p.deal_min_discount_share,
             'rule': 'at least ' ~ p.deal_min_orders ~ ' orders and at least ' ~ plain_number((100 * p.deal_min_discount_share) | round(1))
                 ~ '% of them discounted',
-            'reason': [reason_percent('discounted_order_share'), ' of '] + reason_quantity('order_count', 'order')
+            'reason': [reason_percent('discounted_order_share'), ' of '] + [reason_count('order_count', 'order')]
                 + [' discounted']},
         {'label': 'high_spender', 'code': 'top_revenue_share',
             'when': d.is_buyer ~ ' and net_revenue > 0 and ' ~ d.buyer_count ~ ' >= ' ~ p.min_population
@@ -143,16 +133,16 @@
         {'label': 'researcher', 'code': 'research_before_first_purchase',
             'when': 'research_events_before_first_purchase >= ' ~ p.researcher_min_events,
             'rule': 'at least ' ~ p.researcher_min_events ~ ' product views or downloads before the first purchase',
-            'reason': reason_quantity('research_events_before_first_purchase', 'product view or download',
-                'product views or downloads') + [' before the first purchase']},
+            'reason': [reason_count('research_events_before_first_purchase', 'product view or download',
+                'product views or downloads')] + [' before the first purchase']},
         {'label': 'impulse_buyer', 'code': 'few_visits_before_first_purchase',
             'when': 'visits_before_first_purchase <= ' ~ p.impulse_max_visits
                 ~ ' and cast(first_visit_at as date) <= first_purchase_date',
             'rule': 'at most ' ~ p.impulse_max_visits ~ ' visits before the first purchase (tracked on the web by then)',
-            'reason': ['first purchase after '] + reason_quantity('visits_before_first_purchase', 'visit')},
+            'reason': ['first purchase after '] + [reason_count('visits_before_first_purchase', 'visit')]},
         {'label': 'regular_buyer', 'code': 'purchases_without_pattern', 'when': d.is_buyer,
             'rule': 'any other buyer',
-            'reason': reason_quantity('order_count', 'order') + [', '] + revenue + ['; no stronger pattern']},
+            'reason': [reason_count('order_count', 'order')] + [', '] + revenue + ['; no stronger pattern']},
         {'label': 'non_buyer', 'code': 'no_purchase', 'when': 'true',
             'rule': 'no purchase and no recent abandoned cart',
             'reason': ['no purchase yet']},

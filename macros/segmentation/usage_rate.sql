@@ -91,7 +91,7 @@
             "a count below usage_heavy_min_events (" ~ p.heavy_min_events ~ ")") }}
     {%- endif -%}
     {%- set d = usage_rate_derived(p) -%}
-    {%- set events = reason_quantity(d.usage, 'app event') + [' in the last ' ~ d.window_days ~ ' days'] -%}
+    {%- set events = [reason_count(d.usage, 'app event')] + [' in the last ' ~ d.window_days ~ ' days'] -%}
     {%- set rules = [
         {'label': 'non_user', 'code': 'no_usage', 'when': d.usage ~ ' = 0',
             'rule': 'no app event in the last ' ~ d.window_days ~ ' days',
