@@ -54,7 +54,8 @@
     {%- set gap = reason_int(prefix ~ 'expected_purchase_gap_days')['sql'] -%}
     {{ return([{'sql': "case when " ~ prefix ~ "purchase_days = 1 then "
         ~ dbt.concat(["'one purchase so far: '", gap, "' days assumed between purchases'"])
-        ~ " else " ~ dbt.concat(["'buys every '", gap, "' days on average'"]) ~ " end"}]) }}
+        ~ " else " ~ dbt.concat(["'buys every '", gap, "' days on average'"]) ~ " end",
+        'doc': 'buys every N days on average (one purchase so far: N days assumed between purchases)'}]) }}
 {% endmacro %}
 
 

@@ -145,7 +145,8 @@
 
 {% macro reason_text(expr) %}
     {#- a text value as it is -#}
-    {{ return({'sql': "cast(" ~ expr ~ " as " ~ dbt.type_string() ~ ")", 'doc': '<' ~ expr ~ '>'}) }}
+    {%- set doc = '<' ~ expr ~ '>' if modules.re.fullmatch('[a-z_][a-z0-9_.]*', expr | trim) else '<text>' -%}
+    {{ return({'sql': "cast(" ~ expr ~ " as " ~ dbt.type_string() ~ ")", 'doc': doc}) }}
 {% endmacro %}
 
 
@@ -183,6 +184,6 @@
 {% macro print_rule_tables() %}
     {%- for segmentation_type in segmentation_types() -%}
         {%- set table = rule_table_markdown(segmentation_type) -%}
-        {{ print('### ' ~ segmentation_type ~ '\n\n' ~ (table if table else '(not on the rule table yet)') ~ '\n') }}
+        {{ print('#### ' ~ segmentation_type ~ '\n\n' ~ (table if table else '(not on the rule table yet)') ~ '\n') }}
     {%- endfor -%}
 {% endmacro %}
