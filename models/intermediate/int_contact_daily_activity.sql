@@ -210,8 +210,13 @@ final as (
         {%- for channel in engagement_channels() %}
             coalesce(event_days.engagement_events_{{ channel }}, 0) as engagement_events_{{ channel }},
         {%- endfor %}
-        coalesce(event_days.engagement_points, 0)
-        + coalesce(order_days.completed_orders, 0) * purchase_weight.engagement_weight as engagement_points,
+        -- a double on every engine (PostgreSQL would otherwise keep the
+        -- seed's numeric scale: 10.000000)
+        cast(
+            coalesce(event_days.engagement_points, 0)
+            + coalesce(order_days.completed_orders, 0) * purchase_weight.engagement_weight
+            as {{ type_double() }}
+        ) as engagement_points,
         event_days.max_journey_stage_rank,
         case
             when purchase_weight.engagement_weight <= 0 or order_days.last_order_at is null
