@@ -166,8 +166,8 @@ ORDERS = [
     ("ord_b1", "bob", "2024-03-11 21:00:00", "20.00", "", "USD", "completed", "standard", "budget"),
     ("ord_b2", "bob", "2024-03-15 08:00:00", "15.00", "", "USD", "completed", "standard", "budget"),
     # zed exists only in orders
-    ("ord_z1", "zed", "2024-03-30 10:00:00", "12.50", "", "EUR", "completed", "pickup", "budget"),
-    ("ord_z2", "zed", "2024-03-30 16:00:00", "7.50", "", "EUR", "cancelled", "pickup", "budget"),
+    ("ord_z1", "zed", "2024-03-30 10:00:00", "12.50", "", "USD", "completed", "pickup", "budget"),
+    ("ord_z2", "zed", "2024-03-30 16:00:00", "7.50", "", "USD", "cancelled", "pickup", "budget"),
 ]
 
 # Rows dated after the as-of date (scenario e). None of them may change a fact.
@@ -193,9 +193,9 @@ LATER_ORDERS = [
     ("ord_l2", "bob", "2024-04-02 10:00:00", "20.00", "", "USD", "refunded", "standard", "budget"),
     # would rescue dave's as-of-day cart, but only after the as-of date
     ("ord_l3", "dave", "2024-04-01 08:00:00", "60.00", "", "USD", "completed", "standard", "standard"),
-    ("ord_l4", "zed", "2024-04-10 10:00:00", "5.00", "", "EUR", "completed", "pickup", "budget"),
-    ("ord_l5", "late_buyer", "2024-04-03 10:00:00", "5.00", "", "EUR", "completed", "pickup", "budget"),
-    ("ord_l6", "carol", "2024-04-01 00:00:00", "70.00", "", "EUR", "completed", "standard", "standard"),
+    ("ord_l4", "zed", "2024-04-10 10:00:00", "5.00", "", "USD", "completed", "pickup", "budget"),
+    ("ord_l5", "late_buyer", "2024-04-03 10:00:00", "5.00", "", "USD", "completed", "pickup", "budget"),
+    ("ord_l6", "carol", "2024-04-01 00:00:00", "70.00", "", "USD", "completed", "standard", "standard"),
 ]
 
 
