@@ -20,6 +20,7 @@ from typing import Any, Callable
 import yaml
 
 from dbt_harness import PROJECT_DIR, RAW_COLUMNS, write_raw
+from segkit.raw_files import REQUIRED_COLUMNS
 
 STORIES_DIR = PROJECT_DIR / "tests" / "stories"
 TYPES = [
@@ -32,7 +33,8 @@ SEP = "__"
 ID = re.compile(r"[a-z0-9_]+")
 RELATIVE = re.compile(r"-(\d+)d(?: (\d{1,2}):(\d{2}))?")
 
-CONTACT_KEYS = {"id", "email", "created_at", "email_opt_in"}
+# a story's contact keys: id, and the required contact columns but the id (email, created_at, ...)
+CONTACT_KEYS = {"id"} | set(REQUIRED_COLUMNS["contacts"]) - {"contact_id"}
 EVENT_KEYS = {"id", "contact", "anonymous_id", "type", "at", "channel", "properties"}
 ORDER_KEYS = {"id", "contact", "at", "total", "discount", "currency", "status", "shipping", "tier"}
 STORY_KEYS = {"id", "story", "contacts", "events", "orders", "expect", "not_expect", "lists", "facts",

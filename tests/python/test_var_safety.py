@@ -135,6 +135,23 @@ VALIDATED_RAW_READS = {
     ("analyses/segment_overlap.sql", "overlap_type_b"),
     # rule_version: hashed, never rendered into SQL
     ("macros/segmentation/_segment_model.sql", "name"),
+    # rule parameters: read by name and validated by the kind declared in rule_parameter_specs()
+    # (int / number / number_list through config_*, choice against its list, seed_name by pattern)
+    ("macros/segmentation/_rule_parameters.sql", "var_name"),
+    ("macros/segmentation/_rule_parameters.sql", "length_var"),
+    # retired rhythm vars: only tested for presence, to stop the build naming the new var
+    ("macros/segmentation/_purchase_rhythm.sql", "old"),
+    # reporting_time_zone: pattern-checked, then against the IANA seed (local_time.sql)
+    ("macros/cross_db/local_time.sql", "name"),
+    # occasion_calendar_rules: every key and value checked; plausible_* through parse_iso_date
+    ("macros/segmentation/occasion_calendar.sql", "name"),
+    ("macros/segmentation/occasion_calendar.sql", "plausible_timestamp_min"),
+    ("macros/segmentation/occasion_calendar.sql", "plausible_timestamp_max"),
+    # reporting_currency ([A-Z]{3}) and exchange_rates ({[A-Z]{3}: number > 0}) in currency.sql
+    ("macros/staging/currency.sql", "reporting_currency"),
+    ("macros/staging/currency.sql", "exchange_rates"),
+    # a data test's bound: `| int` makes any value a number (validated for the model by rule_parameter)
+    ("models/marts/segments/seg_engagement_level.yml", "engagement_grace_days"),
     # the raw schema as a source's schema: validated in raw_relation() before any source is read
     ("models/staging/raw/_raw__sources.yml", "raw_schema"),
     # source freshness thresholds: dbt config, never SQL; checked in place (a whole number >= 1
