@@ -279,16 +279,22 @@ def test_shop_engagement_windows_per_channel(shop):
                        "app_engagement_events", "social_engagement_events", "email_sends")
     ]
     # per window: total, email, web, app, social, email sends
+    # since issue 9 every event type with an event_taxonomy weight above 0 is an engagement (product_view,
+    # review_submitted and app_session included), and so is every completed order (order_completed, weight 5);
+    # an order has no channel, so it counts in the total only
     expected = {
-        # short (03-25..03-31): click 03-25, social 03-31 23:00 UTC
-        # medium (03-02..): + open 03-20, download 03-24; long: + visit 03-01
-        "alice": (2, 1, 0, 0, 1, 0, 4, 2, 1, 0, 1, 1, 5, 2, 2, 0, 1, 1),
-        "bob": (0,) * 18,
-        # stitched anonymous visits before and after identification + the form submit
-        "carol": (0, 0, 0, 0, 0, 0, 3, 0, 3, 0, 0, 0, 3, 0, 3, 0, 0, 0),
+        # short (03-25..03-31): click 03-25, order 03-25, review 03-28, app 03-30, social 03-31 23:00 UTC
+        # medium (03-02..): + product view 03-03, two orders 03-05, open 03-20, download 03-24;
+        # long: + visit 03-01 (the 03-20 refund and the mystery event do not count)
+        "alice": (5, 1, 1, 1, 1, 0, 10, 2, 3, 1, 1, 1, 11, 2, 4, 1, 1, 1),
+        # two completed orders, 03-11 and 03-15 (cart, checkout and bounce weigh 0)
+        "bob": (0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0),
+        # stitched anonymous visits and product view before and after identification + the form submit
+        "carol": (0, 0, 0, 0, 0, 0, 4, 0, 4, 0, 0, 0, 4, 0, 4, 0, 0, 0),
         "dave": (0, 0, 0, 0, 0, 0, 2, 1, 1, 0, 0, 0, 2, 1, 1, 0, 0, 1),
         "erin": (0,) * 18,
-        "zed": (0,) * 18,
+        # one completed order 03-30 (the cancelled one is no purchase)
+        "zed": (1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0),
     }
     assert {key: tuple(row[c] for c in cols) for key, row in shop.items()} == expected
     alice = shop["alice"]
@@ -298,9 +304,13 @@ def test_shop_engagement_windows_per_channel(shop):
     assert alice["last_engagement_at"] == ts("2024-03-31 23:00:00")
     assert alice["days_since_last_engagement"] == 0
     # weights: page_view 1, email_open 1, email_click 3, content_download 5, social 2;
+    # since issue 9 also product_view 1, review_submitted 5, app_session 1 and each completed order 5;
     # half-life 30 days
-    expected_score = 1 * 0.5 ** (30 / 30) + 1 * 0.5 ** (11 / 30) + 3 * 0.5 ** (6 / 30) + 5 * 0.5 ** (7 / 30) + 2
+    expected_score = (1 * 0.5 ** (30 / 30) + 1 * 0.5 ** (11 / 30) + 3 * 0.5 ** (6 / 30) + 5 * 0.5 ** (7 / 30) + 2
+                      + 1 * 0.5 ** (28 / 30) + 5 * 0.5 ** (3 / 30) + 1 * 0.5 ** (1 / 30)
+                      + 2 * 5 * 0.5 ** (26 / 30) + 5 * 0.5 ** (6 / 30))
     assert alice["engagement_score"] == pytest.approx(expected_score, rel=1e-9)
+    assert shop["zed"]["engagement_score"] == pytest.approx(5 * 0.5 ** (1 / 30), rel=1e-9)
     assert shop["erin"]["engagement_score"] == 0.0
     assert shop["dave"]["email_opens"] == 1
     assert shop["dave"]["days_since_last_engagement"] == 15
@@ -423,8 +433,12 @@ def test_orders_only_folder_builds(tmp_path):
     assert c1["discounted_order_share"] == 0.5
     assert (c2["purchase_days"], c2["net_revenue"], c2["refunded_revenue"], c2["refunded_order_count"]) == (
         0, Decimal("0.00"), Decimal("30.00"), 1)
+    # since issue 9 a completed order counts as an engagement (order_completed, weight 5, half-life 30 days):
+    # c1's two orders do, c2's refunded order does not
+    assert c1["engagement_events_long"] == 2
+    assert c1["engagement_score"] == pytest.approx(5 * 0.5 ** (2 / 30) + 5, rel=1e-9)
+    assert c2["engagement_events_long"] == 0 and c2["engagement_score"] == 0.0
     for row in facts.values():
-        assert row["engagement_events_long"] == 0 and row["engagement_score"] == 0.0
         assert row["is_reachable"] is False and row["unknown_events"] == 0
 
 
@@ -528,7 +542,8 @@ def test_bad_rows_quarantined_and_accounted(tmp_path):
     facts = build.by_key(FACTS)
     assert sorted(facts) == ["k4"]
     k4 = facts["k4"]
-    assert (k4["unknown_events"], k4["email_opens"], k4["engagement_events_long"]) == (1, 1, 2)
+    # engagements: the visit ev1, the open ev2 and, since issue 9, the completed order o1
+    assert (k4["unknown_events"], k4["email_opens"], k4["engagement_events_long"]) == (1, 1, 3)
     assert (k4["order_count"], k4["net_revenue"]) == (1, Decimal("10.00"))
 
 

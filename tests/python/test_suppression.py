@@ -166,8 +166,10 @@ def test_spam_report_is_a_fact(shop):
     assert [(r["contact_id"], r["n"]) for r in daily] == [
         ("spam_cart", 1), ("spam_nurture", 1), ("spam_reengage", 1), ("spam_upsell", 1)]
     engagement = shop.by_key("main_marts.seg_engagement_level")
-    assert (engagement["spam_nurture"]["segment"], engagement["spam_nurture"]["segment_reason"]) == (
-        "unreachable", "reported_spam")
+    # since issue 9 the reason is a sentence and the machine code is a separate reason_code
+    spam = engagement["spam_nurture"]
+    assert (spam["segment"], spam["reason_code"], spam["segment_reason"]) == (
+        "unreachable", "unreachable_spam_complaint", "not reachable: reported a marketing email as spam")
 
 
 def test_sample_lists_pass_gate_and_facts(sample):
