@@ -4,10 +4,13 @@
     The rules are one rule table (macros/segmentation/_rule_table.sql):
     label, condition, reason sentence and reason_code side by side in
     purchase_behavior_rules below. First match wins; "buyer" = purchase_days > 0.
-      cart_abandoner  abandoned a cart or checkout (facts: no completed order
-                      within cart_abandonment_window_hours) on one of the last
+      cart_abandoner  has an open abandoned cart (fact open_abandoned_cart_at:
+                      the latest cart or checkout, no completed order at or
+                      after it, at least cart_abandonment_window_hours before
+                      the as-of cut) dated on one of the last
                       cart_abandon_days days (days_ago 0 .. N-1, as the fact
-                      windows) and has not purchased since. Buyer or not.
+                      windows). Buyer or not. The cart list
+                      (activation_cart_abandoners) reads this label.
                       It outranks the purchase patterns on purpose: a fresh
                       abandoned cart is the most time-critical, actionable
                       signal (the cart-abandonment activation list reads this
@@ -87,7 +90,7 @@
         'revenue_rank': 'rank() over (partition by ' ~ buyer_group ~ ' order by net_revenue desc)',
         'revenue_position': 'cume_dist() over (partition by ' ~ buyer_group ~ ' order by net_revenue desc)',
         'buyer_count': 'sum(' ~ buyer_group ~ ') over ()',
-        'days_since_abandoned_cart': days_between('cast(last_abandoned_cart_at as date)', 'as_of_date'),
+        'days_since_abandoned_cart': days_between('cast(open_abandoned_cart_at as date)', 'as_of_date'),
     }) }}
 {% endmacro %}
 
@@ -106,8 +109,7 @@
         ~ p.min_population] -%}
     {{ return([
         {'label': 'cart_abandoner', 'code': 'recent_abandoned_cart',
-            'when': d.days_since_abandoned_cart ~ ' < ' ~ p.cart_abandon_days
-                ~ ' and (last_purchase_at is null or last_purchase_at < last_abandoned_cart_at)',
+            'when': 'open_abandoned_cart_at is not null and ' ~ d.days_since_abandoned_cart ~ ' < ' ~ p.cart_abandon_days,
             'rule': 'abandoned a cart or checkout in the last ' ~ p.cart_abandon_days ~ ' days, no purchase since',
             'reason': ['abandoned a cart '] + [reason_count(d.days_since_abandoned_cart, 'day')] + [' ago, no purchase since']},
         {'label': 'deal_seeker', 'code': 'mostly_discounted_orders',

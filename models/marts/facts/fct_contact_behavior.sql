@@ -155,6 +155,7 @@ activity as (
         sum(case when last_cart_or_checkout_at is not null then 1 else 0 end) as cart_days,
         sum(case when is_abandoned_cart_day then 1 else 0 end) as abandoned_cart_days,
         max(case when is_abandoned_cart_day then last_cart_or_checkout_at end) as last_abandoned_cart_at,
+        max(last_cart_or_checkout_at) as last_cart_or_checkout_at,
         sum(product_view_events + content_download_events) as research_events,
         sum(
             case when days_before_first_purchase > 0 then product_view_events + content_download_events else 0 end
@@ -330,6 +331,22 @@ final as (
         cast(coalesce(activity.cart_days, 0) as {{ dbt.type_bigint() }}) as cart_days,
         cast(coalesce(activity.abandoned_cart_days, 0) as {{ dbt.type_bigint() }}) as abandoned_cart_days,
         activity.last_abandoned_cart_at,
+        -- The cart that is abandoned now, the one definition the cart_abandoner
+        -- rule (macros/segmentation/purchase_behavior.sql) and through it the
+        -- cart list read: the latest cart or checkout, when no completed order
+        -- came at or after it and it is at least cart_abandonment_window_hours
+        -- before the as-of cut (the end of the as-of date in the reporting time
+        -- zone). A cart inside that waiting window resets the clock: the
+        -- contact may still be shopping, so an earlier cart is not reported.
+        case
+            when
+                activity.last_cart_or_checkout_at is not null
+                and not coalesce(purchase_days.last_purchase_at >= activity.last_cart_or_checkout_at, false)
+                and {{ dbt.dateadd('hour', cart_window_hours,
+                    local_timestamp('activity.last_cart_or_checkout_at', "'" ~ reporting_time_zone() ~ "'")) }}
+                <= cast({{ dbt.dateadd('day', 1, 'as_of.as_of_date') }} as {{ dbt.type_timestamp() }})
+                then activity.last_cart_or_checkout_at
+        end as open_abandoned_cart_at,
 
         -- research and advocacy
         cast(coalesce(activity.research_events, 0) as {{ dbt.type_bigint() }}) as research_events,

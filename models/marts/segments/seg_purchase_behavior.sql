@@ -6,7 +6,7 @@
     rule=segment_purchase_behavior(),
     evidence_columns={
         'days_since_abandoned_cart': 'bigint',
-        'last_abandoned_cart_at': 'timestamp',
+        'open_abandoned_cart_at': 'timestamp',
         'last_purchase_at': 'timestamp',
         'order_count': 'bigint',
         'discounted_order_share': 'double',
