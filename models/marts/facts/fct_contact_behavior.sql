@@ -152,6 +152,7 @@ activity as (
         max(
             case when days_ago < {{ windows['long'] }} then max_journey_stage_rank end
         ) as recent_event_journey_stage_rank,
+        max(case when usage_events > 0 then activity_date end) as last_usage_date,
         sum(case when last_cart_or_checkout_at is not null then 1 else 0 end) as cart_days,
         sum(case when is_abandoned_cart_day then 1 else 0 end) as abandoned_cart_days,
         max(case when is_abandoned_cart_day then last_cart_or_checkout_at end) as last_abandoned_cart_at,
@@ -309,6 +310,9 @@ final as (
             {%- endfor %}
             cast(coalesce(activity.email_sends_{{ window_name }}, 0) as {{ dbt.type_bigint() }}) as email_sends_{{ window_name }},
         {%- endfor %}
+        activity.last_usage_date,
+        cast({{ days_between('activity.last_usage_date', 'as_of.as_of_date') }} as {{ dbt.type_bigint() }})
+            as days_since_last_usage,
         cast(coalesce(activity.engagement_score, 0) as {{ type_double() }}) as engagement_score,
         activity.last_engagement_at,
         cast({{ days_between('cast(activity.last_engagement_at as date)', 'as_of.as_of_date') }} as {{ dbt.type_bigint() }})
