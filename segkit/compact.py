@@ -2,8 +2,12 @@
 
 After ``dbt run-operation purge_erased_contacts --args '{dry_run: false}'``
 the erased rows are gone from every table, but DuckDB reuses free blocks
-lazily: the file can still hold an erased address or its hash in blocks
-that no table points to (``CHECKPOINT`` and ``VACUUM`` do not clear them).
+lazily: the file can still hold an erased address, contact id or email hash
+in blocks that no table points to (``CHECKPOINT`` and ``VACUUM`` do not clear
+them). Afterwards the only trace of an erased contact is the one kept on
+purpose: the SHA-256 hash of its normalized address in the suppression
+record (``<privacy schema>.erased_address_hashes`` and
+``int_address_suppressions``), so the address is never emailed again.
 This command copies every schema, table, view and macro into a new file,
 checks that each table has the same number of rows, and only then replaces
 the old file (a rename, so a failure leaves the old file as it was)::

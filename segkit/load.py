@@ -12,9 +12,12 @@ engines read the raw tables from a schema. This command fills one::
 
 and prints the ``dbt build`` command that reads it. The folder holds
 ``contacts``, ``events`` and ``orders`` as ``.csv`` (header row) or
-``.parquet``, and optionally ``erasure_requests``. Every table gets exactly
-the raw-data contract columns, as text: a missing column is null, extra
-columns are dropped, a missing contacts/events/orders file is an empty table.
+``.parquet``, and optionally ``suppressions`` (the global suppression list)
+and ``erasure_requests``. Every table gets exactly the raw-data contract
+columns, as text: a missing column is null, extra columns are dropped, a
+missing contacts/events/orders/suppressions file is an empty table (so a
+suppression list loaded before into the same schema never outlives the
+folder it came from).
 
 It refuses, with one short message naming the folder, file, line and column
 (never a row's content; status 1), and loads nothing: a folder that does not
@@ -22,7 +25,8 @@ exist or holds none of contacts/events/orders; two forms of one table
 (``contacts.csv`` and ``contacts.parquet``); a link to nothing; a folder,
 compressed or other file named like a table (``events.csv.gz``,
 ``events.json``); a header naming a column twice or none of the table's
-columns; an erasure list without ``contact_id``. On PostgreSQL every record is
+columns; an erasure list without ``contact_id``; a suppression list with
+neither ``email`` nor ``email_sha256``. On PostgreSQL every record is
 checked before COPY (field count against the header, UTF-8, NUL bytes, quotes
 as COPY reads them, a lone ``\\.`` line that would end COPY early), COPY's own
 errors are reported by line without the row it quotes, and the row count
@@ -43,20 +47,25 @@ import re
 import sys
 from pathlib import Path
 
-from segkit.raw_files import RAW_COLUMNS, RawFileError, TableSpec, _field, discover, validate_csv
+from segkit.raw_files import (OPTIONAL_TABLES, RAW_COLUMNS, REQUIRED_ANY, RawFileError, TableSpec, _field, discover,
+                              validate_csv)
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 #: The raw-data contract (models/staging/raw/_raw__sources.yml, read by
 #: segkit.raw_files) and the optional erasure list (macros/privacy/erasure.sql).
 TABLES: dict[str, list[str]] = {**RAW_COLUMNS, "erasure_requests": ["contact_id", "requested_at"]}
+#: Loaded only when the folder holds them (the build reads them through a var).
 OPTIONAL = {"erasure_requests"}
 
 
-#: The raw folder's tables, as segkit.raw_files checks them.
+#: The raw folder's tables, as segkit.raw_files checks them. The optional raw
+#: tables (suppressions) may be missing from the folder; they are then loaded
+#: as empty tables.
 SPECS = {
     table: TableSpec(columns=columns, required=["contact_id"] if table in OPTIONAL else [],
-                     optional=table in OPTIONAL)
+                     optional=table in OPTIONAL or table in OPTIONAL_TABLES,
+                     required_any=REQUIRED_ANY.get(table, []))
     for table, columns in TABLES.items()
 }
 

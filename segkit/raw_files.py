@@ -30,8 +30,12 @@ Rules
     when that fails, this check to name the line without printing the row).
   * A table's ``required`` columns (the erasure requests' ``contact_id``)
     must be present, else the file is an error: a list that cannot name a
-    contact must never be read as "everyone" or "nobody".
-  * A 0-byte file is an empty table; a missing optional table is no table.
+    contact must never be read as "everyone" or "nobody". A table's
+    ``required_any`` columns (the suppressions' ``email`` / ``email_sha256``):
+    at least one of them must be present.
+  * A 0-byte file is an empty table; a missing optional table (marked
+    ``meta: {optional: true}`` in the sources YAML: the suppressions; or the
+    erasure requests) is no table: an empty one.
 """
 
 from __future__ import annotations
@@ -73,8 +77,47 @@ def read_contract(path: Path = SOURCES_YAML) -> dict[str, list[dict]]:
     return contract
 
 
+def read_optional_tables(path: Path = SOURCES_YAML) -> list[str]:
+    """The raw tables marked ``meta: {optional: true}`` in the sources YAML:
+    a folder or schema may lack them (they read as empty tables)."""
+    import yaml
+
+    with open(path, encoding="utf-8") as handle:
+        document = yaml.safe_load(handle)
+    source = next(s for s in document["sources"] if s["name"] == "raw")
+    return [table["name"] for table in source["tables"] if _column_meta(table).get("optional", False)]
+
+
 #: Table -> every contract column, in order (optional ones included).
 CONTRACT = read_contract()
+#: The raw tables that may be absent as a whole (suppressions).
+OPTIONAL_TABLES: list[str] = read_optional_tables()
+#: The raw tables every folder or schema must offer at least one of (contacts, events, orders).
+CORE_TABLES: list[str] = [table for table in CONTRACT if table not in OPTIONAL_TABLES]
+#: Optional table -> the columns of which a file must have at least one.
+REQUIRED_ANY: dict[str, list[str]] = {"suppressions": ["email", "email_sha256"]}
+
+
+def normalized_email(address: str | None) -> str | None:
+    """The normalization every email hash of the project uses, in Python
+    (the SQL one is the macro normalized_email, macros/privacy/pii.sql):
+    surrounding whitespace trimmed, then lower-cased; nothing else (no
+    Gmail dot or plus folding, no Unicode normalization). None when empty.
+    Python's str.strip trims the same ASCII whitespace as the SQL; the SQL
+    also trims the Unicode space separators, the zero-width space and the BOM."""
+    if address is None:
+        return None
+    text = address.strip(" \t\n\r\x0b\x0c\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+                         "\u2007\u2008\u2009\u200a\u200b\u2028\u2029\u202f\u205f\u3000\ufeff").lower()
+    return text or None
+
+
+def email_sha256(address: str | None) -> str | None:
+    """Hex SHA-256 of the normalized address (the project's email_sha256)."""
+    import hashlib
+
+    text = normalized_email(address)
+    return None if text is None else hashlib.sha256(text.encode("utf-8")).hexdigest()
 RAW_COLUMNS: dict[str, list[str]] = {t: [c["name"] for c in cols] for t, cols in CONTRACT.items()}
 #: Table -> the columns a file or relation may lack (they read as null).
 OPTIONAL_COLUMNS: dict[str, list[str]] = {t: [c["name"] for c in cols if c["optional"]] for t, cols in CONTRACT.items()}
@@ -97,6 +140,7 @@ class TableSpec:
     required: list[str] = field(default_factory=list)
     optional: bool = False
     all_forms: bool = False
+    required_any: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -210,6 +254,10 @@ def check_header(path: Path, table: str, spec: TableSpec, header: list[str]) -> 
         if column not in header:
             raise RawFileError(f"{path.name}: has no {column} column; an erasure list must name the contacts to "
                                "erase (read without it, it would erase everyone or nobody); nothing was read")
+    if spec.required_any and not set(header) & set(spec.required_any):
+        raise RawFileError(f"{path.name} line 1: the header names none of {', '.join(spec.required_any)}; a "
+                           f"{table} list must give each address or its hash (read without them, it would "
+                           "suppress nobody); nothing was read")
 
 
 class _Lines:

@@ -13,6 +13,14 @@
     another contact who used the same device. stg_raw__row_accounting counts
     the dropped rows as rows_erased.
 
+    One thing of an erased contact is kept, on purpose: the SHA-256 hash of
+    its normalized address (erased_address_hashes below), in
+    int_address_suppressions and, once purged, in
+    <privacy schema>.erased_address_hashes. It is the suppression record
+    that honours the request: that address is never emailed again, also
+    through another contact record that shares it. It holds no contact id,
+    no address, nothing else of the contact.
+
     Fails closed. Every erasure source must have a contact_id column (a file
     or table without one stops the build, naming it: a subquery over such a
     source would otherwise bind contact_id to the outer raw row and erase
@@ -77,6 +85,46 @@
         where erased_devices.anonymous_id is not null
     )
 {%- endmacro %}
+
+
+{#- The hashes (email_sha256, macros/privacy/pii.sql) of the erased
+    contacts' addresses: the suppression that honours the request (never
+    email that address again, on any other contact record that shares it:
+    int_address_suppressions). Computed from the raw contacts before the
+    base models drop them, and from what the purge recorded in
+    <privacy schema>.erased_address_hashes (it deletes the raw rows). Only
+    the hash is kept: never the contact id or the address. A parenthesised
+    subquery with one non-null, distinct column email_sha256. -#}
+{% macro erased_address_hashes() -%}
+    {%- set recorded = erased_address_hashes_relation() -%}
+    (
+        select distinct erased_addresses.email_sha256
+        from (
+            {%- if erasure_request_count() != 0 %}
+            select {{ email_sha256('erased_contact_rows.email') }} as email_sha256
+            from {{ raw_table('contacts') }} as erased_contact_rows
+            where {{ is_erased_contact(clean_text('erased_contact_rows.contact_id')) }}
+            {%- else %}
+            select cast(null as {{ dbt.type_string() }}) as email_sha256
+            {%- endif %}
+            {%- if recorded is not none %}
+            union all
+            select recorded_addresses.email_sha256
+            from {{ recorded }} as recorded_addresses
+            {%- endif %}
+        ) as erased_addresses
+        where erased_addresses.email_sha256 is not null
+    )
+{%- endmacro %}
+
+
+{#- The table where the purge records erased contacts' address hashes
+    (beside the erasure request seed), when it exists; else none. -#}
+{% macro erased_address_hashes_relation() %}
+    {%- if not execute -%}{{ return(none) }}{%- endif -%}
+    {%- set seed = ref('erasure_requests') -%}
+    {{ return(adapter.get_relation(database=seed.database, schema=seed.schema, identifier='erased_address_hashes')) }}
+{% endmacro %}
 
 
 {#- The table where the purge records erased contacts' anonymous ids (beside

@@ -11,11 +11,19 @@
     <privacy schema>.erased_anonymous_ids, which every later build reads, so
     the device can never be re-linked to another contact; then a row holding
     such an anonymous id is deleted when it has no contact, and keeps its own
-    contact with the anonymous id blanked otherwise. Views are skipped: they
+    contact with the anonymous id blanked otherwise. The SHA-256 hashes of
+    the erased contacts' normalized addresses (from the raw contacts and
+    every table pairing contact_id with email_sha256) are recorded first
+    too, in <privacy schema>.erased_address_hashes: one column, the hash,
+    no contact id, no address. Every later build reads it
+    (int_address_suppressions), so the address stays suppressed on every
+    other contact record that shares it after the raw rows are gone: the
+    request means "never email me again". Views are skipped: they
     read the base models, which already drop erased contacts. The erasure
-    requests themselves (the seed, the var erasure_requests_relation) and
-    the anonymous-id list are kept: they are the record that the request was
-    honoured, and the filter that keeps the contact out of future loads.
+    requests themselves (the seed, the var erasure_requests_relation), the
+    anonymous-id list and the address-hash list are kept: they are the
+    record that the request was honoured, and the filter that keeps the
+    contact out of future loads and its address off every list.
 
     Safe by default: without dry_run: false it only reports what it would
     delete, and like the build it refuses to erase more than the share
@@ -28,7 +36,9 @@
     these schemas, and the loaded raw sample. Deleted rows can survive as
     bytes in free blocks of a DuckDB file: afterwards run
     `python -m segkit.compact <file>` (segkit/compact.py), which rewrites the
-    file so no byte of an erased address or its hash remains. Files outside
+    file so no byte of an erased address or contact id remains, and the
+    address's hash only in the kept suppression record (erased_address_hashes,
+    and int_address_suppressions, which reads it). Files outside
     the database (raw_data_path files, export_path CSVs, the seeds/raw sample
     CSVs) are not touched: delete the contact there at the source.
 -#}
@@ -43,8 +53,10 @@
     {%- do check_erasure_share('purge_erased_contacts') -%}
     {%- set seed = ref('erasure_requests') -%}
     {%- set blocklist_name = 'erased_anonymous_ids' -%}
-    {#- kept: (schema, table) of the erasure seed, the var relation and the anonymous-id list -#}
-    {%- set kept = [(seed.schema | lower, seed.identifier | lower), (seed.schema | lower, blocklist_name)] -%}
+    {%- set hashes_name = 'erased_address_hashes' -%}
+    {#- kept: (schema, table) of the erasure seed, the var relation, the anonymous-id list and the address-hash list -#}
+    {%- set kept = [(seed.schema | lower, seed.identifier | lower), (seed.schema | lower, blocklist_name),
+                    (seed.schema | lower, hashes_name)] -%}
     {%- set relation_name = config_relation_name('erasure_requests_relation') -%}
     {%- if relation_name is not none -%}
         {%- set parts = relation_name.lower().split('.') -%}
@@ -69,7 +81,7 @@
                 {%- set names = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
                 {%- if 'contact_id' in names or 'anonymous_id' in names -%}
                     {%- do tables.append({'relation': relation, 'contact_id': 'contact_id' in names,
-                        'anonymous_id': 'anonymous_id' in names}) -%}
+                        'anonymous_id': 'anonymous_id' in names, 'email_sha256': 'email_sha256' in names}) -%}
                 {%- endif -%}
             {%- endif -%}
         {%- endfor -%}
@@ -93,6 +105,27 @@
     {%- endif -%}
     {{ log(("would record " if dry_run else "recorded ") ~ devices ~ " anonymous ids of erased contacts in "
         ~ blocklist, info=true) }}
+    {#- 1b. the hashes of the erased contacts' addresses (macros/privacy/erasure.sql,
+        erased_address_hashes), recorded before the raw rows go: the suppression that
+        keeps the address from being emailed again through another contact record.
+        Only the hash: no contact id, no address. -#}
+    {%- set hash_sources = ['select erased_address.email_sha256 from ' ~ erased_address_hashes() ~ ' as erased_address'] -%}
+    {%- for table in tables if table['contact_id'] and table['email_sha256'] -%}
+        {%- do hash_sources.append('select hashed.email_sha256 from ' ~ table['relation'] ~ ' as hashed where '
+            ~ is_erased_contact(clean_text('hashed.contact_id'))) -%}
+    {%- endfor -%}
+    {%- set hashes_sql = 'select distinct found_hashes.email_sha256 from (' ~ hash_sources | join(' union all ')
+        ~ ') as found_hashes where found_hashes.email_sha256 is not null' -%}
+    {%- set hashes = run_query('select count(*) from (' ~ hashes_sql ~ ') as counted').rows[0][0] | int -%}
+    {%- set hash_list = api.Relation.create(database=seed.database, schema=seed.schema, identifier=hashes_name) -%}
+    {%- if not dry_run and hashes > 0 -%}
+        {%- do run_query('create table if not exists ' ~ hash_list ~ ' (email_sha256 ' ~ dbt.type_string() ~ ')') -%}
+        {%- do run_query('insert into ' ~ hash_list ~ ' select new_hashes.email_sha256 from (' ~ hashes_sql
+            ~ ') as new_hashes where new_hashes.email_sha256 not in (select recorded.email_sha256 from '
+            ~ hash_list ~ ' as recorded)') -%}
+    {%- endif -%}
+    {{ log(("would record " if dry_run else "recorded ") ~ hashes ~ " address hashes of erased contacts in "
+        ~ hash_list ~ " (kept: the suppression that honours the request)", info=true) }}
     {#- the deletes below remove the rows that showed the links: from here on the recorded list is read -#}
     {%- set device_list = '(select recorded.anonymous_id from ' ~ blocklist ~ ' as recorded)'
         if not dry_run and load_relation(blocklist) is not none else '(' ~ devices_sql ~ ')' -%}

@@ -25,7 +25,8 @@
       unreachable     not is_reachable (the facts' one definition, also the
                       activation lists' gate): no_email, invalid_email,
                       unsubscribed, bounced, spam_complaint, opt_in_unknown,
-                      no_opt_in, in that order (fct_contact_behavior
+                      no_opt_in, address_suppressed, suppression_list, in
+                      that order (fct_contact_behavior
                       unreachable_reason). One rule per reason, so the
                       reason_code says which. Unreachable comes before new:
                       a new contact who cannot be emailed is unreachable (the
@@ -115,6 +116,9 @@
         ('spam_complaint', 'reported a marketing email as spam', 'reported spam'),
         ('opt_in_unknown', 'marketing consent unknown', 'opt-in unknown (no value received)'),
         ('no_opt_in', 'no marketing opt-in', 'no opt-in'),
+        ('address_suppressed', 'another contact record with this email address unsubscribed, bounced, reported spam or was erased',
+         'the address is suppressed on another record with it'),
+        ('suppression_list', 'the email address is on the suppression list', 'the address is on the suppression list'),
     ] -%}
     {%- set rules = [] -%}
     {%- for reason, sentence, words in unreachable -%}

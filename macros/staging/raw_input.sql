@@ -11,6 +11,9 @@
       * DuckDB with var raw_data_path: the file <path>/<name>.parquet or
         <path>/<name>.csv; a missing file is an empty table, a missing column
         is null and an extra column is ignored.
+    A raw table marked optional in the sources YAML (suppressions) may be
+    missing as a whole: no file, or no relation in the raw schema, reads as
+    an empty table with the contract columns (the base model's log says so).
 -#}
 
 {#- The raw tables' columns, in contract order, as the sources YAML
@@ -50,6 +53,13 @@
 
 
 {% macro default__raw_table(table_name, validate=false) %}
+    {%- if raw_table_is_optional(table_name) and not raw_relation_exists(table_name) -%}
+        {%- if validate and execute -%}
+            {{ log("Raw input: no relation " ~ source('raw', table_name) ~ " (an optional raw table): "
+                ~ table_name ~ " is an empty table in this build", info=true) }}
+        {%- endif -%}
+        {{ return(raw_empty_table(table_name)) }}
+    {%- endif -%}
     {%- set relation = raw_relation(table_name) -%}
     {%- set absent = raw_absent_optional_columns(table_name) -%}
     (
@@ -64,6 +74,39 @@
         from {{ relation }} as raw_source
     )
 {% endmacro %}
+
+
+{#- True when the sources YAML marks the whole raw table optional
+    (`config: {meta: {optional: true}}` on the table: suppressions): a folder
+    or schema without it reads it as an empty table. -#}
+{% macro raw_table_is_optional(table_name) %}
+    {%- set node = graph.get('sources', {}).get('source.' ~ project_name ~ '.raw.' ~ table_name) -%}
+    {%- if node is none -%}{{ return(false) }}{%- endif -%}
+    {%- set meta = node.get('meta') or (node.get('config') or {}).get('meta') or {} -%}
+    {{ return(meta.get('optional', false) == true) }}
+{% endmacro %}
+
+
+{#- Whether the raw relation raw.<name> exists (compile time; true at parse time). -#}
+{% macro raw_relation_exists(table_name) %}
+    {%- if not execute -%}{{ return(true) }}{%- endif -%}
+    {%- set parts = source('raw', table_name) -%}
+    {%- set found = adapter.get_relation(database=parts.database, schema=parts.schema, identifier=parts.identifier) -%}
+    {{ return(found is not none) }}
+{% endmacro %}
+
+
+{#- A relation with the table's contract columns (text) and no row. -#}
+{% macro raw_empty_table(table_name) -%}
+    (
+        select
+            {%- for column in raw_columns(table_name) %}
+            cast(null as {{ dbt.type_string() }}) as {{ column }}{{ "," if not loop.last }}
+            {%- endfor %}
+        from (select 1 as no_row) as empty_source
+        where 1 = 0
+    )
+{%- endmacro %}
 
 
 {#- The optional columns (raw_columns optional=true) the raw relation does not
@@ -88,7 +131,10 @@
     way `dbt build` loads the sample before staging reads it.
 -#}
 {% macro raw_relation(table_name) %}
-    {%- if config_identifier('raw_schema') is none -%}
+    {#- only the tables with a bundled sample seed (seeds/raw/); an optional
+        raw table (suppressions) has none. Decided by name: at parse time the
+        graph, and so the sources YAML's meta, is not there yet. -#}
+    {%- if config_identifier('raw_schema') is none and table_name in ['contacts', 'events', 'orders'] -%}
         -- depends_on: {{ ref(table_name) }}
     {%- endif %}
     {{ source('raw', table_name) }}
@@ -123,6 +169,8 @@
         'contacts': {'columns': raw_columns('contacts')},
         'events': {'columns': raw_columns('events')},
         'orders': {'columns': raw_columns('orders')},
+        'suppressions': {'columns': raw_columns('suppressions'), 'optional': true,
+                         'required_any': ['email', 'email_sha256']},
         'erasure_requests': {'columns': raw_file_columns('erasure_requests'), 'required': ['contact_id'],
                              'optional': true, 'all_forms': true},
     }) }}
@@ -172,7 +220,7 @@
 {% macro duckdb__raw_table(table_name, validate=false) %}
     {%- set path = config_path('raw_data_path') -%}
     {%- if path is none -%}
-        {{ return(default__raw_table(table_name)) }}
+        {{ return(default__raw_table(table_name, validate)) }}
     {%- endif -%}
     {%- set readers = [] -%}
     {%- for file in duckdb_raw_files(table_name) if file['size'] > 0 -%}

@@ -221,7 +221,11 @@ final as (
         -- activation lists' gate contactability and segment_summary's reachable
         -- share read these two columns): a CRM contact with an email that passes
         -- the syntax test (macros/facts/email_address.sql), opted in, and never
-        -- unsubscribed, bounced or reported spam. The first reason that fails:
+        -- unsubscribed, bounced or reported spam; and an address that no other
+        -- record sharing it suppresses and that is not on the global suppression
+        -- list (int_address_suppressions, read through int_contacts: the address
+        -- is the unit of suppression). The first reason that fails, the
+        -- contact's own first:
         case
             when not contacts.is_in_crm or contacts.email_sha256 is null then 'no_email'
             when not coalesce(contacts.has_valid_email, false) then 'invalid_email'
@@ -230,6 +234,8 @@ final as (
             when coalesce(activity.has_reported_spam, false) then 'spam_complaint'
             when contacts.email_opt_in is null then 'opt_in_unknown'
             when not contacts.email_opt_in then 'no_opt_in'
+            when coalesce(contacts.is_address_suppressed, false) then 'address_suppressed'
+            when coalesce(contacts.is_on_suppression_list, false) then 'suppression_list'
         end as unreachable_reason,
         contacts.is_in_crm
         and contacts.email_sha256 is not null
@@ -237,7 +243,9 @@ final as (
         and coalesce(contacts.email_opt_in, false)
         and not coalesce(activity.has_unsubscribed, false)
         and not coalesce(activity.has_bounced, false)
-        and not coalesce(activity.has_reported_spam, false) as is_reachable,
+        and not coalesce(activity.has_reported_spam, false)
+        and not coalesce(contacts.is_address_suppressed, false)
+        and not coalesce(contacts.is_on_suppression_list, false) as is_reachable,
         -- days since the contact was first seen (CRM creation, or an earlier
         -- event or order): the engagement grace period reads it
         cast({{ days_between('cast(contacts.first_seen_at as date)', 'as_of.as_of_date') }} as {{ dbt.type_bigint() }})

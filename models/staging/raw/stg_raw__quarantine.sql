@@ -37,12 +37,27 @@ orders as (
     where rejection_reason is not null
 ),
 
+-- the global suppression list: keyed by the address's hash (never the address)
+suppressions as (
+    select
+        'suppressions' as source_table,
+        email_sha256 as record_key,
+        cast(null as {{ dbt.type_string() }}) as contact_id,
+        cast(null as {{ dbt.type_string() }}) as anonymous_id,
+        rejection_reason,
+        raw_record
+    from {{ ref('base_raw__suppressions') }}
+    where rejection_reason is not null
+),
+
 unioned as (
     select * from contacts
     union all
     select * from events
     union all
     select * from orders
+    union all
+    select * from suppressions
 )
 
 select * from unioned

@@ -2,11 +2,14 @@
 -- a different model, so the tested identity
 --   rows_read = rows_staged + duplicates_removed + rows_quarantined + rows_erased
 -- fails if any step loses or invents a row. rows_erased counts the raw rows of
--- erased contacts (macros/privacy/erasure.sql), which no model holds.
+-- erased contacts (macros/privacy/erasure.sql), which no model holds; the
+-- suppression list has no contact id, so none of its rows is erased (0).
+-- The optional suppression list is keyed by the address's hash.
 {%- set tables = {
     'contacts': 'contact_id',
     'events': 'event_id',
     'orders': 'order_id',
+    'suppressions': 'email_sha256',
 } %}
 with
 
@@ -17,9 +20,13 @@ with
     ),
 
     {{ table_name }}_erased as (
+        {%- if table_name == 'suppressions' %}
+        select cast(0 as {{ dbt.type_bigint() }}) as rows_erased
+        {%- else %}
         select count(*) as rows_erased
         from {{ raw_table(table_name) }} as raw_rows
         where {{ is_erased_raw_row(table_name, 'raw_rows') }}
+        {%- endif %}
     ),
 
     {{ table_name }}_duplicates as (

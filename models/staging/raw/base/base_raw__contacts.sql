@@ -16,7 +16,8 @@ source as (
 cleaned as (
     select
         {{ clean_text('contact_id') }} as contact_id,
-        lower({{ clean_text('email') }}) as email,
+        -- the one normalization of an address (macros/privacy/pii.sql)
+        {{ normalized_email('email') }} as email,
         {{ clean_text('created_at') }} as created_at_text,
         lower({{ clean_text('email_opt_in') }}) as email_opt_in_text,
         -- optional column: null when the file or relation has none (macros/staging/raw_input.sql)
