@@ -5,7 +5,9 @@ another engine.
 Run by scripts/postgres.sh (STORIES_TARGET=postgres, while its throw-away
 server is up) and scripts/spark.sh (STORIES_TARGET=spark, a local session).
 For each world: the raw files are written (stories.write_world), loaded with
-segkit.load into a raw schema of this run, built with dbt in this process
+segkit.load into a raw schema of this run (the optional suppressions too; the
+erasure requests, when a story has some, are read through the var
+erasure_requests_relation), built with dbt in this process
 (`--vars '{raw_schema: ...}'`, models in schemas of this run), and read back
 with the engine's own driver (psycopg2; the Spark session dbt opened).
 
@@ -143,7 +145,11 @@ def built_worlds(tmp_path_factory):
             raw = st.write_world(members, world, work / "raw")
             schema = f"{RUN}_{name}"
             _load(raw, f"{schema}_raw", work)
-            result = _dbt(list(BUILD[TARGET]), work, schema, world.build_vars(raw_schema=f"{schema}_raw"))
+            extra = {"raw_schema": f"{schema}_raw"}
+            if st.world_has_erasures(members):
+                # segkit.load loads the folder's erasure_requests; the build reads it through the var
+                extra["erasure_requests_relation"] = f"{schema}_raw.erasure_requests"
+            result = _dbt(list(BUILD[TARGET]), work, schema, world.build_vars(**extra))
             if not result.success:
                 cache[name] = _failures(result)
             else:

@@ -37,8 +37,10 @@ RELATIVE = re.compile(r"-(\d+)d(?: (\d{1,2}):(\d{2}))?")
 CONTACT_KEYS = {"id"} | set(REQUIRED_COLUMNS["contacts"]) - {"contact_id"}
 EVENT_KEYS = {"id", "contact", "anonymous_id", "type", "at", "channel", "properties"}
 ORDER_KEYS = {"id", "contact", "at", "total", "discount", "currency", "status", "shipping", "tier"}
-STORY_KEYS = {"id", "story", "contacts", "events", "orders", "expect", "not_expect", "lists", "facts",
-              "quarantined", "alike", "absent", "world"}
+# a row of the global suppression list (raw table suppressions): the address, its hash, or a story contact's address
+SUPPRESSION_KEYS = {"email", "email_sha256", "contact", "reason", "at"}
+STORY_KEYS = {"id", "story", "contacts", "events", "orders", "suppressions", "erased", "expect", "not_expect",
+              "lists", "facts", "quarantined", "alike", "absent", "world"}
 
 
 class StoryError(ValueError):
@@ -64,6 +66,8 @@ class Story:
     contacts: list[dict]
     events: list[dict]
     orders: list[dict]
+    suppressions: list[dict]
+    erased: list[str]
     expect: dict[str, dict[str, str]]
     not_expect: dict[str, dict[str, list[str]]]
     lists: dict[str, dict[str, bool]]
@@ -139,12 +143,20 @@ def _parse_story(raw: dict, file: str, worlds: dict[str, World]) -> Story:
         extra = set(row) - CONTACT_KEYS - set(optional_contact_columns())
         if extra:
             raise StoryError(f"{file} {story_id}: contact keys {sorted(extra)} unknown")
-    for kind, rows, keys in (("events", raw.get("events") or [], EVENT_KEYS), ("orders", raw.get("orders") or [], ORDER_KEYS)):
+    for kind, rows, keys in (("events", raw.get("events") or [], EVENT_KEYS), ("orders", raw.get("orders") or [], ORDER_KEYS),
+                             ("suppressions", raw.get("suppressions") or [], SUPPRESSION_KEYS)):
         for row in rows:
             extra = set(row) - keys
             if extra:
                 raise StoryError(f"{file} {story_id}: {kind} keys {sorted(extra)} unknown")
     names = [str(row["id"]) for row in contacts]
+    for row in raw.get("suppressions") or []:
+        if "contact" in row and (str(row["contact"]) not in names or {"email", "email_sha256"} & set(row)):
+            raise StoryError(f"{file} {story_id}: a suppression `contact:` names one of the story's contacts "
+                             f"({', '.join(names)}) and gives no email or email_sha256 of its own")
+    erased = [str(contact) for contact in (raw.get("erased") or [])]
+    if set(erased) - set(names):
+        raise StoryError(f"{file} {story_id}: erased {sorted(set(erased) - set(names))} are not contacts of the story")
     ids = names + sorted({str(r["contact"]) for r in (raw.get("events") or []) + (raw.get("orders") or [])
                           if r.get("contact")} - set(names))
 
@@ -166,6 +178,7 @@ def _parse_story(raw: dict, file: str, worlds: dict[str, World]) -> Story:
     return Story(
         id=story_id, text=" ".join(str(raw["story"]).split()), file=file, world=world,
         contacts=contacts, events=list(raw.get("events") or []), orders=list(raw.get("orders") or []),
+        suppressions=list(raw.get("suppressions") or []), erased=erased,
         expect=expect, not_expect=not_expect, lists=lists,
         facts=_per_contact(story_id, "facts", raw.get("facts"), ids, lambda v: v),
         quarantined=list(raw.get("quarantined") or []),
@@ -222,7 +235,21 @@ def world_rows(stories: list[Story], world: World) -> dict[str, list[dict]]:
         "occurred_at": timestamp("-0d", as_of, ANCHOR), "channel": "web", "properties": "",
     }]
     orders: list[dict] = []
+    suppressions: list[dict] = []
+    erasure_requests: list[dict] = []
     for story in stories:
+        emails = {str(row["id"]): row.get("email", f"{story.id}.{row['id']}@example.com") for row in story.contacts}
+        for row in story.suppressions:
+            suppressions.append({
+                "email": emails[str(row["contact"])] if "contact" in row else _text(row.get("email", "")),
+                "email_sha256": _text(row.get("email_sha256", "")),
+                # the story id goes with the reason, so the story's quarantined rows can be found
+                "reason": f"{row.get('reason', 'unsubscribed')} {story.id}{SEP}",
+                "suppressed_at": timestamp(row["at"], as_of, story.id) if "at" in row else "",
+            })
+        for local in story.erased:
+            erasure_requests.append({"contact_id": story.contact_id(local),
+                                     "requested_at": timestamp("-0d", as_of, story.id)})
         for row in story.contacts:
             contact = {
                 "contact_id": story.contact_id(str(row["id"])),
@@ -257,7 +284,8 @@ def world_rows(stories: list[Story], world: World) -> dict[str, list[dict]]:
                 "shipping_method": row.get("shipping", "standard"),
                 "product_tier": row.get("tier", "standard"),
             })
-    return {"contacts": contacts, "events": events, "orders": orders}
+    return {"contacts": contacts, "events": events, "orders": orders, "suppressions": suppressions,
+            "erasure_requests": erasure_requests}
 
 
 def _text(value: Any) -> str:
@@ -276,7 +304,17 @@ def write_world(stories: list[Story], world: World, folder: Path) -> Path:
     write_raw(folder, "contacts", rows["contacts"], columns)
     write_raw(folder, "events", rows["events"])
     write_raw(folder, "orders", rows["orders"])
+    # optional: written only when a story of the world has rows (else no file: the build reads an empty table)
+    if rows["suppressions"]:
+        write_raw(folder, "suppressions", rows["suppressions"])
+    if rows["erasure_requests"]:
+        write_raw(folder, "erasure_requests", rows["erasure_requests"], ["contact_id", "requested_at"])
     return folder
+
+
+def world_has_erasures(stories: list[Story]) -> bool:
+    """Whether the world's raw folder holds erasure requests (the other engines name the loaded relation)."""
+    return any(story.erased for story in stories)
 
 
 # ---------------------------------------------------------------------------
