@@ -1,15 +1,26 @@
 {#-
-    The shape every activation list shares: the contacts of fct_contact_behavior
-    that meet `condition` (SQL over the facts and contact_segments columns,
-    aliased facts / segments), minus everyone the contactability gate
-    suppresses, with the fields a marketing tool imports: contact id, hashed
-    email (raw email only when the var activation_include_email is true),
-    segment labels, why the contact is on the list, and the evidence columns.
+    The shape every activation list shares: the contacts activation_assignment
+    put on `list_name` (qualified by the list's rule in
+    macros/activation/activation_rules.sql, contactable, the address's one
+    list this run, outside the frequency cap), with the fields a marketing
+    tool imports: contact id, the SHA-256 of the normalized address, why the
+    contact is on the list, which other lists it also qualified for, the
+    list's rule_version, segment labels, and the list's evidence columns.
+    The raw address is never in a list table: `python -m segkit.export` adds
+    it to the exported file only when the build's var activation_include_email
+    is true (validated here, so a bad value fails at compile time).
 -#}
-{% macro activation_list(list_name, condition, reason, evidence_columns) %}
+{% macro activation_list(list_name) %}
 {%- do assert_export_path_unset() %}
-{%- set include_email = config_boolean('activation_include_email', false) %}
+{%- do config_boolean('activation_include_email', false) %}
+{%- set p = activation_list_parameters() %}
+{%- set rule = activation_list_rule(list_name, p) %}
 with
+
+assignment as (
+    select * from {{ ref('activation_assignment') }}
+    where assigned_list = '{{ list_name }}'
+),
 
 facts as (
     select * from {{ ref('fct_contact_behavior') }}
@@ -19,64 +30,28 @@ segments as (
     select * from {{ ref('contact_segments') }}
 ),
 
-contactability as (
-    select * from {{ ref('contactability') }}
-),
-
-{%- if include_email %}
-
-emails as (
-    select contact_id, email from {{ ref('stg_raw__contacts') }}
-),
-{%- endif %}
-
-eligible as (
-    select
-        facts.contact_id,
-        facts.as_of_date,
-        facts.email_sha256,
-        {{ reason }} as list_reason,
-        segments.rfm_segment,
-        segments.loyalty_status_segment,
-        segments.engagement_level_segment,
-        segments.journey_stage_segment,
-        {%- for column, data_type in evidence_columns.items() %}
-            facts.{{ column }}{{ "," if not loop.last }}
-        {%- endfor %}
-    from facts
-    inner join segments
-        on facts.contact_id = segments.contact_id
-    inner join contactability
-        on facts.contact_id = contactability.contact_id
-    where
-        contactability.is_contactable
-        and ({{ condition }})
-),
-
 final as (
     select
-        cast(eligible.contact_id as {{ dbt.type_string() }}) as contact_id,
+        cast(assignment.contact_id as {{ dbt.type_string() }}) as contact_id,
         cast('{{ list_name }}' as {{ dbt.type_string() }}) as list_name,
-        cast(eligible.as_of_date as date) as as_of_date,
-        cast(eligible.email_sha256 as {{ dbt.type_string() }}) as email_sha256,
-        {%- if include_email %}
-            cast(emails.email as {{ dbt.type_string() }}) as email,
-        {%- else %}
-            cast(null as {{ dbt.type_string() }}) as email,
-        {%- endif %}
-        cast(eligible.list_reason as {{ dbt.type_string() }}) as list_reason,
-        cast(eligible.rfm_segment as {{ dbt.type_string() }}) as rfm_segment,
-        cast(eligible.loyalty_status_segment as {{ dbt.type_string() }}) as loyalty_status_segment,
-        cast(eligible.engagement_level_segment as {{ dbt.type_string() }}) as engagement_level_segment,
-        cast(eligible.journey_stage_segment as {{ dbt.type_string() }}) as journey_stage_segment,
-        {%- for column, data_type in evidence_columns.items() %}
-            cast(eligible.{{ column }} as {{ data_type }}) as {{ column }}{{ "," if not loop.last }}
+        cast(assignment.as_of_date as date) as as_of_date,
+        cast(assignment.email_sha256 as {{ dbt.type_string() }}) as email_sha256,
+        cast(assignment.list_reason as {{ dbt.type_string() }}) as list_reason,
+        cast(assignment.also_qualified_for as {{ dbt.type_string() }}) as also_qualified_for,
+        cast(assignment.rule_version as {{ dbt.type_string() }}) as rule_version,
+        cast(segments.rfm_segment as {{ dbt.type_string() }}) as rfm_segment,
+        cast(segments.loyalty_status_segment as {{ dbt.type_string() }}) as loyalty_status_segment,
+        cast(segments.engagement_level_segment as {{ dbt.type_string() }}) as engagement_level_segment,
+        cast(segments.journey_stage_segment as {{ dbt.type_string() }}) as journey_stage_segment,
+        cast(segments.purchase_behavior_segment as {{ dbt.type_string() }}) as purchase_behavior_segment,
+        {%- for name, data_type, expression in rule.evidence %}
+            cast({{ expression }} as {{ data_type }}) as {{ name }}{{ "," if not loop.last }}
         {%- endfor %}
-    from eligible
-    {%- if include_email %}
-        left join emails
-            on eligible.contact_id = emails.contact_id
-    {%- endif %}
+    from assignment
+    inner join facts
+        on assignment.contact_id = facts.contact_id
+    inner join segments
+        on assignment.contact_id = segments.contact_id
 )
 
 select * from final

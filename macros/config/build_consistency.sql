@@ -5,8 +5,9 @@
     job, a failed model whose children were skipped) or a partial run with
     another as_of_date: int_as_of_date is already on the new date while
     marts still hold the old one, and a reader would mix two dates. Then this
-    check fails the invocation, naming the stale models. Empty models and
-    models not built yet are not checked.
+    check fails the invocation, naming the stale models. Empty models, models
+    not built yet and incremental history tables (activation_list_history,
+    which keeps every run's as-of date on purpose) are not checked.
 -#}
 {% macro check_build_consistency() %}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
@@ -19,7 +20,7 @@
     {%- set stale = [] -%}
     {%- for node in graph.nodes.values() | sort(attribute='name')
         if node.resource_type == 'model' and node.package_name == project_name and node.name != 'int_as_of_date'
-        and 'as_of_date' in node.columns -%}
+        and 'as_of_date' in node.columns and node.config.materialized != 'incremental' -%}
         {%- set relation = load_relation(api.Relation.create(database=node.database, schema=node.schema,
             identifier=node.alias)) -%}
         {%- if relation is not none -%}

@@ -346,6 +346,10 @@ def read_world(query: Callable[[str], list[dict]], relation: Callable[[str, str]
         for name in LISTS
     }
     facts = {row["contact_id"]: row for row in query(f"select * from {relation('marts', 'fct_contact_behavior')}")}
+    # the list assignment's columns (assigned_list, held_reason, also_qualified_for, ...) read as facts too
+    for row in query(f"select * from {relation('marts', 'activation_assignment')}"):
+        facts.setdefault(row["contact_id"], {}).update(
+            {column: value for column, value in row.items() if column not in ("contact_id", "as_of_date", "email_sha256")})
     quarantine = query(
         f"select source_table, contact_id, rejection_reason, raw_record from {relation('staging', 'stg_raw__quarantine')}"
     )
@@ -404,7 +408,7 @@ def check_story(story: Story, result: WorldResult) -> list[str]:
             continue
         for column, value in facts.items():
             if column not in row:
-                problems.append(f"{local}: fct_contact_behavior has no column {column}")
+                problems.append(f"{local}: neither fct_contact_behavior nor activation_assignment has a column {column}")
             elif not _same(value, row[column]):
                 problems.append(f"{local}: {column} is {row[column]!r}, expected {value!r}")
     for group in story.alike:

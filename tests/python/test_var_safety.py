@@ -81,7 +81,8 @@ CASES = [
     ("erasure_requests_relation", "main.x; drop table x", "base_raw__contacts+"),
     ("activation_include_email", "true; drop table x", "activation_nurture"),
     ("export_path", "/tmp/out" + DROP, "activation_nurture"),
-    ("re_engagement_inactive_days", "90 or 1=1", "activation_re_engagement"),
+    ("re_engagement_quiet_days", "90 or 1=1", "activation_re_engagement"),
+    ("activation_min_days_between_lists", "7) or (1=1", "activation_assignment"),
     ("rfm_segment_map", "rfm_segment_map; drop table x", "seg_rfm"),
     ("usage_rate_method", "quantile" + DROP, "seg_usage_rate"),
     ("engagement_high_score", "10); drop table x; --", "seg_engagement_level"),
@@ -139,8 +140,9 @@ VALIDATED_RAW_READS = {
     # (int / number / number_list through config_*, choice against its list, seed_name by pattern)
     ("macros/segmentation/_rule_parameters.sql", "var_name"),
     ("macros/segmentation/_rule_parameters.sql", "length_var"),
-    # retired rhythm vars: only tested for presence, to stop the build naming the new var
+    # retired rhythm and list vars: only tested for presence, to stop the build naming the new var
     ("macros/segmentation/_purchase_rhythm.sql", "old"),
+    ("macros/activation/activation_rules.sql", "old"),
     # reporting_time_zone: pattern-checked, then against the IANA seed (local_time.sql)
     ("macros/cross_db/local_time.sql", "name"),
     # occasion_calendar_rules: every key and value checked; plausible_* through parse_iso_date
