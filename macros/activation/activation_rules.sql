@@ -205,3 +205,19 @@
     {%- endfor -%}
     {{ return(parts) }}
 {% endmacro %}
+
+
+{#- Markdown: every list's rule with the thresholds in force, for the
+    README (`dbt run-operation print_list_rules`, segkit/rule_tables.py).
+    The priority is the seed's, so it is not repeated here. -#}
+{% macro print_list_rules() %}
+    {%- set p = activation_list_parameters() -%}
+    {%- set lines = [
+        '| list | who qualifies | list_reason (N = the contact\'s own number) |',
+        '|---|---|---|',
+    ] -%}
+    {%- for rule in activation_list_rules(p) -%}
+        {%- do lines.append('| `activation_' ~ rule.name ~ '` | ' ~ rule.rule ~ ' | ' ~ reason_template(rule.reason) ~ ' |') -%}
+    {%- endfor -%}
+    {{ print(lines | join('\n') ~ '\n') }}
+{% endmacro %}

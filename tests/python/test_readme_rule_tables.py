@@ -18,3 +18,12 @@ def test_readme_rule_tables_are_rendered_from_the_rules():
     assert "(not on the rule table yet)" not in rendered, "every type renders from its rule table"
     assert rule_tables.replace_block(text, rendered) == text, (
         "README.md rule tables differ from the rules: run `python -m segkit.rule_tables`")
+
+
+def test_readme_list_rules_are_rendered_from_the_rules():
+    text = rule_tables.README.read_text()
+    rendered = rule_tables.render(operation="print_list_rules")
+    for name in ["cart_abandoners", "re_engagement", "upsell", "nurture"]:
+        assert f"`activation_{name}`" in rendered
+    assert rule_tables.replace_block(text, rendered, "list-rules") == text, (
+        "README.md list rules differ from macros/activation/activation_rules.sql: run `python -m segkit.rule_tables`")
