@@ -14,6 +14,9 @@ source_tables as (
     select 'events' as source_table
     union all
     select 'orders' as source_table
+    union all
+    -- the optional global suppression list: its volume checks are there even when no file was given
+    select 'suppressions' as source_table
 ),
 
 per_table as (

@@ -8,8 +8,8 @@
 --     contact's own events. The taxonomy has no soft/hard bounce
 --     distinction: every bounce counts;
 --   * a contact record with that address was erased (the erasure requests:
---     macros/privacy/erasure.sql, erased_address_hashes; only the hash is
---     kept, never the contact id or the address);
+--     int_erased_address_hashes, macros/privacy/erasure.sql; only the hash
+--     is kept, never the contact id or the address);
 --   * it is on the optional global suppression list (raw table suppressions,
 --     stg_raw__suppressions), whatever its suppressed_at.
 -- The facts' reachability (fct_contact_behavior, through int_contacts)
@@ -62,7 +62,7 @@ suppressions as (
         'erasure' as suppression_source,
         cast(null as {{ dbt.type_timestamp() }}) as suppressed_at,
         cast(null as {{ dbt.type_string() }}) as contact_id
-    from {{ erased_address_hashes() }} as erased
+    from {{ ref('int_erased_address_hashes') }} as erased
     union all
     select
         listed.email_sha256,

@@ -9,12 +9,17 @@ One small shop is built three times into the same database:
      rows from every table with a contact_id column, first as a dry run;
   3. rebuilt with the requests.
 After the rebuild no column of any table or view holds an erased contact id
-or email hash (the CRM's request table itself excepted: it is the request),
+or address (the CRM's request table itself excepted: it is the request), and
+the address's email hash only the suppression record kept on purpose
+(issue 10: the request means "never email this address again", also through
+another record sharing it): <privacy schema>.erased_address_hashes, which the
+purge writes, and int_address_suppressions, which every build computes;
 the erased contacts' raw rows are counted as rows_erased (their anonymous
 events on their own device included), another contact who used the same
 device keeps her own events but is not linked to the device, and every other
 contact's rows are unchanged. After the purge and `python -m segkit.compact`
-no byte of the database file holds an erased address or its hash.
+no byte of the database file holds an erased address or contact id; the
+address's hash is there, in those two relations only.
 
 Two of five contacts are erased here (40%): every run raises the cap
 erasure_max_share, whose default (5%) stops a run erasing that many.
@@ -172,6 +177,7 @@ def erasure(tmp_path_factory):
     state["bob_events_after_purge"] = baseline.query(
         "select event_id, anonymous_id from main_staging.stg_raw__events where contact_id = 'keep-bob' order by 1")
     state["blocklist"] = baseline.query("select anonymous_id from main_privacy.erased_anonymous_ids order by 1")
+    state["address_hashes"] = baseline.query("select * from main_privacy.erased_address_hashes order by 1")
     state["compact_after_purge"] = compact_and_scan(database)
 
     rebuilt = build_on(raw, work, vars=vars_, args=BUILD)
@@ -192,10 +198,12 @@ def compact_and_scan(database) -> dict:
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     data = database.read_bytes()
-    erased = [EMAILS[ERASED], EMAILS[ERASED_CRM], email_hash(ERASED), email_hash(ERASED_CRM), ERASED]
+    erased = [EMAILS[ERASED], EMAILS[ERASED_CRM], EMAILS[ERASED].lower(), ERASED]
     kept = ["keep-alice", "keep-carol", email_hash("keep-alice")]
     return {
         "erased_found": [needle for needle in erased if needle.encode() in data],
+        # kept on purpose: the suppression record (main_privacy.erased_address_hashes)
+        "hashes_found": [needle for needle in (email_hash(ERASED), email_hash(ERASED_CRM)) if needle.encode() in data],
         "kept_found": [needle for needle in kept if needle.encode() in data],
         "wal": database.with_name(database.name + ".wal").exists(),
         "printed": done.stdout,
@@ -230,9 +238,17 @@ def test_purge_blocks_the_erased_contacts_device(erasure):
     assert {r["event_id"]: r["anonymous_id"] for r in erasure["bob_events_after_purge"]}["ev17"] is None
 
 
-def test_compaction_leaves_no_byte_of_an_erased_address_or_hash(erasure):
+def test_purge_records_the_erased_addresses_hashes_only(erasure):
+    # the suppression that honours the request: one column, the hash; no contact id, no address
+    assert erasure["address_hashes"] == [{"email_sha256": h} for h in sorted([email_hash(ERASED),
+                                                                              email_hash(ERASED_CRM)])]
+
+
+def test_compaction_leaves_no_byte_of_an_erased_address_or_id(erasure):
     for scan in (erasure["compact_after_purge"], erasure["compact_after_rebuild"]):
         assert scan["erased_found"] == [], scan
+        # the address hashes are the kept suppression record (where: test_no_relation_holds_an_erased_contact)
+        assert sorted(scan["hashes_found"]) == sorted([email_hash(ERASED), email_hash(ERASED_CRM)]), scan
         # the scan can see plain text in the file: the kept contacts are found
         assert scan["kept_found"], scan
         assert not scan["wal"]
@@ -240,12 +256,19 @@ def test_compaction_leaves_no_byte_of_an_erased_address_or_hash(erasure):
 
 def test_no_relation_holds_an_erased_contact(erasure):
     rebuilt = erasure["rebuilt"]
-    needles = [ERASED, ERASED_CRM, email_hash(ERASED), email_hash(ERASED_CRM),
-               EMAILS[ERASED], EMAILS[ERASED_CRM]]
+    needles = [ERASED, ERASED_CRM, EMAILS[ERASED], EMAILS[ERASED_CRM]]
     # the CRM's request table is the request itself; everything else is searched
     found = find_substrings(
         rebuilt.database, needles, include=lambda r: f"{r.schema}.{r.name}" != CRM_TABLE)
     assert found == {}, found
+    # the address hashes: in the suppression record only (kept on purpose, issue 10), nowhere else
+    hashes = find_substrings(rebuilt.database, [email_hash(ERASED), email_hash(ERASED_CRM)],
+                             include=lambda r: f"{r.schema}.{r.name}" != CRM_TABLE)
+    assert set(hashes) == {'"main_privacy"."erased_address_hashes"',
+                           '"main_intermediate"."int_address_suppressions"'}, hashes
+    suppressed = rebuilt.by_key("main_intermediate.int_address_suppressions", key="email_sha256")
+    assert suppressed[email_hash(ERASED)]["suppression_reason"] == "erased"
+    assert suppressed[email_hash(ERASED)]["suppression_sources"] == "erasure"
     # the scan does look at every relation: the kept contacts are found in the marts and staging
     kept = find_substrings(rebuilt.database, ["keep-alice"])
     assert '"main_marts"."fct_contact_behavior"' in kept and '"main_staging"."base_raw__events"' in kept

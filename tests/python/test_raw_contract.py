@@ -24,9 +24,16 @@ EVENTS = [("e1", "ann", "", "page_view", "2024-03-01 08:00:00", "web", "")]
 def test_python_reads_the_sources_yaml():
     assert RAW_COLUMNS is raw_files.RAW_COLUMNS
     assert RAW_COLUMNS["contacts"] == ["contact_id", "email", "created_at", "email_opt_in", "time_zone"]
-    assert raw_files.OPTIONAL_COLUMNS == {"contacts": ["time_zone"], "events": [], "orders": []}
-    for table in ("contacts", "events", "orders"):
+    assert raw_files.OPTIONAL_COLUMNS == {"contacts": ["time_zone"], "events": [], "orders": [],
+                                          "suppressions": ["email", "email_sha256"]}
+    # the optional raw table (issue 10): a folder or schema may lack it
+    assert raw_files.OPTIONAL_TABLES == ["suppressions"]
+    assert raw_files.CORE_TABLES == ["contacts", "events", "orders"]
+    assert RAW_COLUMNS["suppressions"] == ["email", "email_sha256", "reason", "suppressed_at"]
+    assert load.SPECS["suppressions"].optional and load.SPECS["suppressions"].required_any == ["email", "email_sha256"]
+    for table in ("contacts", "events", "orders", "suppressions"):
         assert load.TABLES[table] == RAW_COLUMNS[table]
+    for table in ("contacts", "events", "orders"):
         assert generate.TABLE_COLUMNS[table] == raw_files.REQUIRED_COLUMNS[table]
     assert {c["name"]: c["parsed_as"] for c in raw_files.CONTRACT["orders"]}["order_total"] == "amount"
 

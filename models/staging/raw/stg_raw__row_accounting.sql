@@ -21,11 +21,11 @@ with
 
     {{ table_name }}_erased as (
         {%- if table_name == 'suppressions' %}
-        select cast(0 as {{ dbt.type_bigint() }}) as rows_erased
+            select cast(0 as {{ dbt.type_bigint() }}) as rows_erased
         {%- else %}
-        select count(*) as rows_erased
-        from {{ raw_table(table_name) }} as raw_rows
-        where {{ is_erased_raw_row(table_name, 'raw_rows') }}
+            select count(*) as rows_erased
+            from {{ raw_table(table_name) }} as raw_rows
+            where {{ is_erased_raw_row(table_name, 'raw_rows') }}
         {%- endif %}
     ),
 
