@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Write the activation lists to DIR/<list>.csv after a `dbt build` (DuckDB),
-# only when that build passed every test of the lists and their upstream
-# models; otherwise nothing is written and the reason is printed (exit 1).
-# Files are replaced atomically (temporary name, then rename). See segkit/export.py.
+# Write the activation lists after a `dbt build` (DuckDB), only when that
+# build passed every test of the lists and their upstream models; otherwise
+# nothing is written and the reason is printed (exit 1). Per list:
+#   DIR/<list>.csv           static list keyed by contact_id (raw email column
+#                            only with the build's var activation_include_email)
+#   DIR/<list>.audience.csv  hashed audience: header Email, distinct SHA-256
+# and DIR/activation_manifest.json (rows, SHA-256, as_of_date, rule_version).
+# Cells that would start a spreadsheet formula are prefixed with '. Files are
+# replaced atomically (temporary name, then rename). See segkit/export.py.
 #   scripts/build.sh && scripts/export.sh /path/to/folder
 # Extra arguments go to `python -m segkit.export` (--target-path, --database).
 set -euo pipefail
