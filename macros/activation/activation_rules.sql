@@ -172,13 +172,7 @@
         'nurture_lead_window_days': 'the journey rule: nurture is a prospect in the consideration or decision '
             ~ 'stage (fact_window_long_days)',
     } -%}
-    {%- for old, new in retired.items() -%}
-        {%- if var(old, none) is not none -%}
-            {{ exceptions.raise_compiler_error(
-                "Var '" ~ old ~ "' is retired (activation lists, macros/activation/activation_rules.sql). Use "
-                ~ new ~ " instead, and remove it from --vars / dbt_project.yml.") }}
-        {%- endif -%}
-    {%- endfor -%}
+    {%- do config_retired_vars(retired, 'the lists read the segment rules (macros/activation/activation_rules.sql)') -%}
 {% endmacro %}
 
 

@@ -15,6 +15,20 @@
 {% endmacro %}
 
 
+{#- Retired vars ({name: what to use instead}): any value set for one of
+    them stops the build naming the replacement, so an old override is never
+    ignored silently. `why` says what replaced them. -#}
+{% macro config_retired_vars(retired, why) %}
+    {%- for name, instead in retired.items() -%}
+        {%- if var(name, none) is not none -%}
+            {{ exceptions.raise_compiler_error(
+                "Var '" ~ name ~ "' is retired: " ~ why ~ ". Use " ~ instead ~ " instead, and remove it from "
+                ~ "--vars / dbt_project.yml.") }}
+        {%- endif -%}
+    {%- endfor -%}
+{% endmacro %}
+
+
 {% macro config_int(name, default=none, min_value=none, max_value=none) %}
     {%- set value = var(name, default) -%}
     {%- set expected = "a whole number" ~ (" >= " ~ min_value if min_value is not none else "")

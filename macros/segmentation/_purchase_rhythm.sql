@@ -92,13 +92,8 @@
         'user_status_recent_days': 'rhythm_overdue_gap_multiplier and rhythm_overdue_min_days (ex_user is '
             ~ 'now overdue against the purchase rhythm, not a fixed number of days)',
     } -%}
-    {%- for old, new in retired.items() -%}
-        {%- if var(old, none) is not none -%}
-            {{ exceptions.raise_compiler_error(
-                "Var '" ~ old ~ "' is retired: the purchase rhythm is shared by every type "
-                ~ "(macros/segmentation/_purchase_rhythm.sql). Use " ~ new ~ " instead.") }}
-        {%- endif -%}
-    {%- endfor -%}
+    {%- do config_retired_vars(retired,
+        'the purchase rhythm is shared by every type (macros/segmentation/_purchase_rhythm.sql)') -%}
 {% endmacro %}
 
 

@@ -197,3 +197,18 @@ def test_frequency_cap_holds_an_address_listed_in_an_earlier_run(tmp_path):
     assert [str(row["as_of_date"]) for row in history] == ["2024-06-03", "2024-06-10", "2024-06-10"]
     assert len({row["run_id"] for row in history}) == 3
     assert all(row["rule_version"] for row in history)
+
+
+@pytest.mark.parametrize("bad_vars, message", [
+    ({"re_engagement_inactive_days": 90}, "Var 're_engagement_inactive_days' is retired"),
+    ({"nurture_lead_window_days": 180}, "Var 'nurture_lead_window_days' is retired"),
+    ({"activation_cart_window_days": 20, "purchase_cart_abandon_days": 14},
+     "Invalid var 'activation_cart_window_days': got 20. Expected a number of days <= purchase_cart_abandon_days (14)"),
+    ({"activation_min_days_between_lists": -1}, "Invalid var 'activation_min_days_between_lists'"),
+], ids=["retired_inactive_days", "retired_nurture_window", "cart_window_beyond_label", "negative_cap"])
+def test_a_bad_list_var_stops_at_compile_time(tmp_path, bad_vars, message):
+    from dbt_harness import run_dbt
+
+    failed = run_dbt(["compile", "--select", "activation_assignment"], tmp_path / "warehouse.duckdb", vars=bad_vars)
+    assert not failed.ok
+    assert message in str(failed.result.exception), failed.result.exception

@@ -140,9 +140,6 @@ VALIDATED_RAW_READS = {
     # (int / number / number_list through config_*, choice against its list, seed_name by pattern)
     ("macros/segmentation/_rule_parameters.sql", "var_name"),
     ("macros/segmentation/_rule_parameters.sql", "length_var"),
-    # retired rhythm and list vars: only tested for presence, to stop the build naming the new var
-    ("macros/segmentation/_purchase_rhythm.sql", "old"),
-    ("macros/activation/activation_rules.sql", "old"),
     # reporting_time_zone: pattern-checked, then against the IANA seed (local_time.sql)
     ("macros/cross_db/local_time.sql", "name"),
     # occasion_calendar_rules: every key and value checked; plausible_* through parse_iso_date
