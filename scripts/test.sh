@@ -25,7 +25,9 @@ echo "== pytest"
 # Tests that read the sample reuse the database just built (tests/python/sample_build.py).
 export SAMPLE_DUCKDB_PATH="$DBT_DUCKDB_PATH"
 set +e
-python -m pytest tests/python -q -p no:cacheprovider "$@"
+# Two workers (pytest-xdist), one test file per worker at a time, so a file's
+# module fixtures (its builds) are made once. PYTEST_WORKERS=0 runs in one process.
+python -m pytest tests/python -q -p no:cacheprovider -n "${PYTEST_WORKERS:-2}" --dist loadfile "$@"
 status=$?
 set -e
 if [ "$status" -eq 5 ]; then
