@@ -183,6 +183,23 @@ def test_an_erasure_list_without_contact_id(tmp_path, target, content):
     _refused(_load(folder, target=target), "erasure_requests.csv: has no contact_id column")
 
 
+@pytest.mark.parametrize("target", ["postgres", "spark"])
+def test_a_suppression_list_without_address_or_hash(tmp_path, target):
+    # read without them, the list would suppress nobody
+    folder = _write(tmp_path / "raw", {"contacts.csv": f"{CONTACTS}\n{GOOD_CONTACT}\n",
+                                       "suppressions.csv": f"address,reason\n{SECRET},manual\n"})
+    _refused(_load(folder, target=target), "suppressions.csv line 1: the header names none of email, email_sha256")
+
+
+def test_a_suppression_list_is_loaded(tmp_path, database):
+    folder = _write(tmp_path / "raw", {"contacts.csv": f"{CONTACTS}\n{GOOD_CONTACT}\n",
+                                       "suppressions.csv": "email_sha256,reason\nABC,hard_bounce\n"})
+    result = _load(folder, database=database)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert _query(database, "select email, email_sha256, reason, suppressed_at "
+                            "from analytics_raw_input.suppressions") == [(None, "ABC", "hard_bounce", None)]
+
+
 # --- the rows (loaded into the throw-away server) ----------------------------
 
 ROW_CASES = {
@@ -260,7 +277,10 @@ def test_a_good_folder_loads_exactly_the_contract(tmp_path, database):
     assert dict(columns) == {
         # every contract column, the optional time_zone too (null: the file has none)
         "contacts": RAW_COLUMNS["contacts"], "events": EVENTS.split(","), "orders": ORDERS.split(","),
-        "erasure_requests": ["contact_id", "requested_at"]}
+        "erasure_requests": ["contact_id", "requested_at"],
+        # the optional suppression list: no file, an empty table (a list loaded before never outlives its folder)
+        "suppressions": RAW_COLUMNS["suppressions"]}
+    assert _query(database, "select count(*) from analytics_raw_input.suppressions") == [(0,)]
     assert _query(database, "select contact_id, email, created_at, email_opt_in from analytics_raw_input.contacts "
                             "order by contact_id") == [
         ("\\.", None, None, None), ("c000001", "anna@example.org", "2026-01-05 10:00:00", "true"),
