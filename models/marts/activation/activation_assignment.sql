@@ -19,6 +19,9 @@
 {%- set p = activation_list_parameters() %}
 {%- set rules = activation_list_rules(p) %}
 {%- set history = activation_history_relation(p) %}
+{#- the earlier runs of the lists; no rows before the first run or with the cap off -#}
+{%- set history_rows = history if history is not none else
+    "(select cast(null as " ~ dbt.type_string() ~ ") as email_sha256, cast(null as date) as as_of_date where 1 = 0)" %}
 with
 
 as_of as (
@@ -42,17 +45,10 @@ priority as (
 ),
 
 previous_lists as (
-    {%- if history is none %}
     select
-        cast(null as {{ dbt.type_string() }}) as email_sha256,
-        cast(null as date) as as_of_date
-    where 1 = 0
-    {%- else %}
-        select
-            email_sha256,
-            as_of_date
-        from {{ history }}
-    {%- endif %}
+        earlier_runs.email_sha256,
+        earlier_runs.as_of_date
+    from {{ history_rows }} as earlier_runs
 ),
 
 qualified as (
