@@ -263,8 +263,9 @@
     {%- set relation_name = config_relation_name('erasure_requests_relation') -%}
     {%- if relation_name is not none -%}
         {%- set parts = relation_name.split('.') -%}
+        {#- Spark has no database above the schema (target.database is undefined there) -#}
         {%- set relation = api.Relation.create(
-            database=parts[-3] if parts | length > 2 else target.database,
+            database=parts[-3] if parts | length > 2 else (none if target.type == 'spark' else target.database),
             schema=parts[-2] if parts | length > 1 else target.schema,
             identifier=parts[-1]) -%}
         {%- do check_erasure_relation(relation, 'the relation erasure_requests_relation', true) -%}
