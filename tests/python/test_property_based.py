@@ -330,7 +330,10 @@ def test_random_raw_rows(workspace: Workspace, tables) -> None:
 
     # the accounting identity, and every row read
     accounting = {row["source_table"]: row for row in build.table(ACCOUNTING)}
-    assert sorted(accounting) == ["contacts", "events", "orders"]
+    assert sorted(accounting) == ["contacts", "events", "orders", "suppressions"]
+    # no suppression list is generated: its row is there, and empty
+    suppressions = accounting.pop("suppressions")
+    assert suppressions["rows_read"] == suppressions["rows_staged"] == suppressions["rows_quarantined"] == 0, suppressions
     for table, row in accounting.items():
         assert row["rows_read"] == len(tables[table][1]), table
         assert row["rows_erased"] == 0, row

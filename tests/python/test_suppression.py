@@ -47,7 +47,10 @@ def behavior_events(contact_id: str, qualifies_for: str) -> list[tuple]:
     return {
         "nurture": [(f"{contact_id}-dl", contact_id, None, "content_download", "2024-03-20 10:00:00", "web", None)],
         "cart": [(f"{contact_id}-cart", contact_id, None, "add_to_cart", "2024-03-30 10:00:00", "web", None)],
-        "reengage": [(f"{contact_id}-open", contact_id, None, "email_open", "2023-11-01 10:00:00", "email", None)],
+        # opened once, then ignored three emails (re_engagement_min_unanswered_sends)
+        "reengage": [(f"{contact_id}-open", contact_id, None, "email_open", "2023-11-01 10:00:00", "email", None)]
+        + [(f"{contact_id}-send{n}", contact_id, None, "email_delivered", f"{day} 10:00:00", "email", None)
+           for n, day in enumerate(["2023-12-01", "2024-01-05", "2024-02-09"])],
         "upsell": [],
     }[qualifies_for]
 
